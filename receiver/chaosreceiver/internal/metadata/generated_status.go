@@ -1,0 +1,19 @@
+// Package metadata holds the component's identity and its own telemetry, in
+// the shape mdatagen generates (mdatagen is not served by the module proxy
+// here, so this is written by hand; keep it in that shape).
+package metadata // import "github.com/otelcol-chaos/otelcol-chaos/receiver/chaosreceiver/internal/metadata"
+
+import "go.opentelemetry.io/collector/component"
+
+var (
+	// Type is the component type used in configuration: `chaos`.
+	Type = component.MustNewType("chaos")
+	// ScopeName is the instrumentation scope of the component's telemetry
+	// and of the log records it emits.
+	ScopeName = "github.com/otelcol-chaos/otelcol-chaos/receiver/chaosreceiver"
+)
+
+const (
+	// LogsStability is the stability of the logs signal.
+	LogsStability = component.StabilityLevelAlpha
+)

@@ -1,0 +1,60 @@
+package chaosreceiver // import "github.com/otelcol-chaos/otelcol-chaos/receiver/chaosreceiver"
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/otelcol-chaos/otelcol-chaos/receiver/chaosreceiver/internal/decoder"
+)
+
+// Rejection reasons: the `reason` of otelcol_receiver_chaos_rejected_requests
+// and the `error` of the JSON error body.
+const (
+	reasonMalformedJSON        = "malformed_json"
+	reasonInvalidEvent         = "invalid_event"
+	reasonEmptyBody            = "empty_body"
+	reasonTooLarge             = "too_large"
+	reasonTooManyEvents        = "too_many_events"
+	reasonUnsupportedMediaType = "unsupported_media_type"
+	reasonUnsupportedEncoding  = "unsupported_encoding"
+	reasonBadBody              = "bad_body"
+	reasonMethodNotAllowed     = "method_not_allowed"
+	reasonNotFound             = "not_found"
+	reasonPipelineRefused      = "pipeline_refused"
+	reasonPipelineRejected     = "pipeline_rejected"
+)
+
+// errorBody is the JSON every error answer carries. Problems name the event
+// index and field at fault, so a sender can fix its batch in one go.
+type errorBody struct {
+	Error     string            `json:"error"`
+	Message   string            `json:"message"`
+	Problems  []decoder.Problem `json:"problems,omitempty"`
+	Truncated bool              `json:"truncated,omitempty"`
+}
+
+// acceptedBody is the answer to an accepted request.
+type acceptedBody struct {
+	Accepted int `json:"accepted"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil { // cannot happen for our types; answer something valid anyway
+		body = []byte(`{"error":"internal","message":"could not encode response"}`)
+		status = http.StatusInternalServerError
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// reject answers an error and counts it by reason.
+func (r *chaosReceiver) reject(w http.ResponseWriter, req *http.Request, status int, reason, msg string, problems []decoder.Problem, truncated bool) {
+	r.telemetry.ReceiverChaosRejectedRequests.Add(req.Context(), 1, reasonAttr(reason))
+	writeJSON(w, status, errorBody{Error: reason, Message: msg, Problems: problems, Truncated: truncated})
+}
