@@ -153,6 +153,28 @@ func (e *FieldError) Error() string {
 
 func (e *FieldError) Unwrap() error { return e.Err }
 
+// emptyStrings is the set of string fields whose value is empty. Empty
+// means absent (EncodeEvent writes no attribute for it), so a required
+// string that is empty is missing even when its presence bit is set.
+func (e *Event) emptyStrings() FieldSet {
+	var f FieldSet
+	for _, s := range [...]struct {
+		f FieldSet
+		v string
+	}{
+		{FieldFaultType, e.FaultType}, {FieldClientAddress, e.ClientAddress},
+		{FieldTrafficAction, e.TrafficAction}, {FieldProtocolName, e.Protocol},
+		{FieldProtocolEvent, e.ProtocolEvent}, {FieldScenarioTo, e.ScenarioTo},
+		{FieldProbeTarget, e.ProbeTarget}, {FieldExperimentName, e.Experiment},
+		{FieldExperimentPhase, e.ExperimentPhase},
+	} {
+		if s.v == "" {
+			f |= s.f
+		}
+	}
+	return f
+}
+
 // Validate checks that e has a known kind, a time, the fields its kind
 // requires, and values within their domain. Decoders call it last, so every
 // path into the pipeline enforces the same rules.
@@ -163,7 +185,7 @@ func (e *Event) Validate() error {
 	if e.TimeUnixNano <= 0 {
 		return ErrTimestampMissing
 	}
-	if missing := e.Kind.Required() &^ e.Fields; missing != 0 {
+	if missing := e.Kind.Required() &^ (e.Fields &^ e.emptyStrings()); missing != 0 {
 		return &FieldError{Key: (missing & -missing).Key(), Err: ErrMissingField, Msg: "required for kind " + e.Kind.String()}
 	}
 	if e.DelayMs < 0 {

@@ -25,8 +25,10 @@ const (
 // Config is the chaos receiver's configuration.
 type Config struct {
 	// ServerConfig is the HTTP server: endpoint, TLS, auth, CORS,
-	// max_request_body_size, compression_algorithms…
-	confighttp.ServerConfig `mapstructure:",squash"`
+	// max_request_body_size, compression_algorithms… A named field, not an
+	// embedded one: embedding would promote ServerConfig's own Unmarshal to
+	// Config and confmap would then decode nothing but the server settings.
+	ServerConfig confighttp.ServerConfig `mapstructure:",squash"`
 
 	// EventsPath is where events are POSTed.
 	EventsPath string `mapstructure:"events_path"`
@@ -67,7 +69,7 @@ var (
 // Validate checks the configuration at start-up.
 func (cfg *Config) Validate() error {
 	var errs []error
-	if strings.TrimSpace(cfg.NetAddr.Endpoint) == "" {
+	if strings.TrimSpace(cfg.ServerConfig.NetAddr.Endpoint) == "" {
 		errs = append(errs, errEndpointEmpty)
 	}
 	for name, p := range map[string]string{"events_path": cfg.EventsPath, "health_path": cfg.HealthPath} {
@@ -84,7 +86,7 @@ func (cfg *Config) Validate() error {
 	if cfg.RetryAfter < time.Second {
 		errs = append(errs, errRetryAfter)
 	}
-	if cfg.MaxRequestBodySize < 0 {
+	if cfg.ServerConfig.MaxRequestBodySize < 0 {
 		errs = append(errs, errNegativeBodyMx)
 	}
 	for k := range cfg.ResourceAttributes {

@@ -59,7 +59,7 @@ func (r *chaosReceiver) handleEvents(w http.ResponseWriter, req *http.Request) {
 
 	buf := r.getBuffer()
 	defer r.putBuffer(buf)
-	if req.ContentLength > 0 && req.ContentLength <= r.cfg.MaxRequestBodySize {
+	if req.ContentLength > 0 && req.ContentLength <= r.cfg.ServerConfig.MaxRequestBodySize {
 		buf.Grow(int(req.ContentLength))
 	}
 	if _, err := buf.ReadFrom(req.Body); err != nil {
@@ -151,8 +151,8 @@ func (r *chaosReceiver) transportError(w http.ResponseWriter, req *http.Request,
 }
 
 func (r *chaosReceiver) compressionAlgorithms() []string {
-	out := make([]string, 0, len(r.cfg.CompressionAlgorithms))
-	for _, a := range r.cfg.CompressionAlgorithms {
+	out := make([]string, 0, len(r.cfg.ServerConfig.CompressionAlgorithms))
+	for _, a := range r.cfg.ServerConfig.CompressionAlgorithms {
 		if a == "" {
 			a = "identity (none)"
 		}

@@ -65,11 +65,11 @@ func newReceiver(cfg *Config, set receiver.Settings, next consumer.Logs) (*chaos
 // Start opens the listener and serves in the background; a failure to
 // serve after start is reported as a fatal component status.
 func (r *chaosReceiver) Start(ctx context.Context, host component.Host) error {
-	ln, err := r.cfg.ToListener(ctx)
+	ln, err := r.cfg.ServerConfig.ToListener(ctx)
 	if err != nil {
 		return err
 	}
-	r.server, err = r.cfg.ToServer(ctx, host.GetExtensions(), r.settings.TelemetrySettings, r.routes(),
+	r.server, err = r.cfg.ServerConfig.ToServer(ctx, host.GetExtensions(), r.settings.TelemetrySettings, r.routes(),
 		confighttp.WithErrorHandler(r.transportError))
 	if err != nil {
 		_ = ln.Close()

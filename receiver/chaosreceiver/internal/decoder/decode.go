@@ -168,6 +168,7 @@ func (d *decoder) appendEvent(scenario string) error {
 	if err := d.event(e, &b.Services[n]); err != nil {
 		return err
 	}
+	d.cur = -1 // what follows the event (a separator…) is outside it
 	if e.Scenario == "" {
 		e.Scenario = scenario
 	}

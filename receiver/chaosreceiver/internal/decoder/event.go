@@ -1,7 +1,9 @@
 package decoder
 
 import (
+	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
 )
@@ -121,9 +123,23 @@ func (d *decoder) event(e *chaosconv.Event, service *string) error {
 		return nil
 	}
 	if err := e.Validate(); err != nil {
-		d.problem(prefix, err.Error())
+		d.problem(validateField(err, prefix), err.Error())
 	}
 	return nil
+}
+
+// validateField names the JSON field at fault in a Validate error: the
+// attribute key it names, spelled as JSON spells the field.
+func validateField(err error, prefix string) string {
+	var fe *chaosconv.FieldError
+	if errors.As(err, &fe) {
+		for f, name := range jsonFieldOf {
+			if f.Key() == fe.Key {
+				return prefix + name
+			}
+		}
+	}
+	return strings.TrimSuffix(prefix, ".")
 }
 
 // SourceMockForge is the chaos.source given to MockForge events that do

@@ -1,0 +1,102 @@
+# otelcol-chaos — build, run and test the distribution.
+# Pinned tool versions live here and agree with go.mod / builder-config.yaml.
+
+GO            ?= go
+OCB_VERSION   := 0.161.0
+STATICCHECK_VERSION := v0.8.2
+BENCHSTAT_VERSION   := v0.0.0-20260908200009-22c9c6c9d4da
+
+BIN        := $(CURDIR)/bin
+OCB        := $(BIN)/ocb
+STATICCHECK := $(BIN)/staticcheck
+BENCHSTAT  := $(BIN)/benchstat
+DIST_DIR   := $(CURDIR)/build/otelcol-chaos
+COLLECTOR  := $(DIST_DIR)/otelcol-chaos
+CONFIG     ?= deploy/config/single-node.yaml
+
+# Bounded fuzzing inside `make test`; `make fuzz FUZZTIME=5m` for longer runs.
+FUZZTIME   ?= 10s
+FUZZ_TARGETS := FuzzDecode FuzzParseTimestamp
+FUZZ_PKG   := ./receiver/chaosreceiver/internal/decoder
+
+# Demo traffic.
+DEMO_SCENARIO ?= all
+DEMO_DURATION ?= 10s
+DEMO_RATE     ?= 50
+
+GO_SOURCES := $(shell find . -name '*.go' -not -path './build/*' -not -path './bin/*') go.mod go.sum
+
+.PHONY: all build run test unit fuzz distribution-test bench benchstat lint demo clean tools
+
+all: build
+
+$(OCB):
+	@mkdir -p $(BIN)
+	GOBIN=$(BIN) $(GO) install go.opentelemetry.io/collector/cmd/builder@v$(OCB_VERSION)
+	mv $(BIN)/builder $(OCB)
+
+$(STATICCHECK):
+	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+$(BENCHSTAT):
+	GOBIN=$(BIN) $(GO) install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
+
+tools: $(OCB) $(STATICCHECK) $(BENCHSTAT)
+
+## build: the otelcol-chaos binary, with ocb, into build/otelcol-chaos/
+build: $(COLLECTOR)
+
+$(COLLECTOR): $(OCB) builder-config.yaml $(GO_SOURCES)
+	@mkdir -p $(dir $(DIST_DIR))
+	$(OCB) --config builder-config.yaml
+	@touch $(COLLECTOR)
+
+## run: build, then run the collector on the single-node default config
+run: build
+	$(COLLECTOR) --config $(CONFIG)
+
+## test: race-checked unit tests, bounded fuzzing, and the binary's end-to-end test
+test: unit fuzz distribution-test
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $$t for $(FUZZTIME)"; \
+		$(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) $(FUZZ_PKG) || exit 1; \
+	done
+
+# Starts the built binary, posts events over HTTP and checks every one
+# arrives downstream with the right attributes.
+distribution-test: build
+	OTELCOL_CHAOS_BINARY=$(COLLECTOR) $(GO) test -race -count=1 -v ./test/distribution/
+
+## bench: the benchmarks recorded in docs/performance.md
+BENCH      ?= .
+BENCHTIME  ?= 1s
+BENCHCOUNT ?= 1
+bench:
+	$(GO) test -run='^$$' -bench='$(BENCH)' -benchmem -benchtime=$(BENCHTIME) -count=$(BENCHCOUNT) ./...
+
+benchstat: $(BENCHSTAT)
+	$(BENCHSTAT) $(BENCHFILES)
+
+## lint: gofmt, go vet, staticcheck
+lint: $(STATICCHECK)
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+## demo: run the collector and send it chaos scenarios for DEMO_DURATION each
+demo: build
+	@set -e; \
+	$(COLLECTOR) --config $(CONFIG) > build/demo-collector.log 2>&1 & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null || true' EXIT; \
+	for i in $$(seq 1 50); do curl -fsS http://localhost:4320/v1/chaos/health >/dev/null 2>&1 && break; sleep 0.2; done; \
+	$(GO) run ./cmd/chaosgen -scenario $(DEMO_SCENARIO) -duration $(DEMO_DURATION) -rate $(DEMO_RATE); \
+	echo "--- last records the collector printed (full log: build/demo-collector.log) ---"; \
+	grep -A14 'LogRecord #' build/demo-collector.log | tail -32
+
+clean:
+	rm -rf build
