@@ -11,10 +11,10 @@ type Container string
 
 // Containers, reported as the obsreport "format".
 const (
-	ContainerObject    Container = "json"      // one event object
+	ContainerObject    Container = "json"       // one event object
 	ContainerArray     Container = "json_array" // a JSON array of events
-	ContainerNDJSON    Container = "ndjson"    // several top-level values
-	ContainerRecording Container = "recording" // a MockForge RecordedScenario
+	ContainerNDJSON    Container = "ndjson"     // several top-level values
+	ContainerRecording Container = "recording"  // a MockForge RecordedScenario
 )
 
 // Batch is the decoded content of one body. Services[i] is the service
@@ -219,8 +219,7 @@ func (d *decoder) recording() error {
 		case "events":
 			if sc.peek() != '[' {
 				d.cur = -1
-				d.problem("events", "expected an array of ChaosEvent, got "+sc.valueType())
-				err = sc.skip(1)
+				err = d.mismatch("events", "expected an array of ChaosEvent, got "+sc.valueType())
 				break
 			}
 			err = d.array()

@@ -46,8 +46,7 @@ func (d *decoder) event(e *chaosconv.Event, service *string) error {
 	d.curStart = sc.p
 	d.curBad = false
 	if sc.peek() != '{' {
-		d.problem("", "expected an event object, found "+sc.valueType())
-		return sc.skip(0)
+		return d.mismatch("", "expected an event object, found "+sc.valueType())
 	}
 	var shape eventShape
 	hasTime := false
@@ -184,8 +183,7 @@ func mockForgeList() string {
 func (d *decoder) variant(e *chaosconv.Event) error {
 	sc := &d.sc
 	if sc.peek() != '{' {
-		d.problem("event_type", "expected an object, found "+sc.valueType())
-		return sc.skip(0)
+		return d.mismatch("event_type", "expected an object, found "+sc.valueType())
 	}
 	if err := sc.beginObject(); err != nil {
 		return err
@@ -315,8 +313,7 @@ func (d *decoder) timestamp(e *chaosconv.Event, path string) error {
 // problem (recorded), not a syntax error.
 func (d *decoder) string(path string) (string, error) {
 	if t := d.sc.valueType(); t != "string" {
-		d.problem(path, "expected a string, got "+t)
-		return "", d.sc.skip(1)
+		return "", d.mismatch(path, "expected a string, got "+t)
 	}
 	return d.sc.str()
 }
@@ -346,8 +343,7 @@ func (d *decoder) uint(dst *int64, fields *chaosconv.FieldSet, f chaosconv.Field
 		return err
 	}
 	if t := d.sc.valueType(); t != "number" {
-		d.problem(path, "expected a non-negative integer, got "+t)
-		return d.sc.skip(1)
+		return d.mismatch(path, "expected a non-negative integer, got "+t)
 	}
 	raw, plain, err := d.sc.number()
 	if err != nil {
@@ -368,8 +364,7 @@ func (d *decoder) float(dst *float64, has *bool, path string) error {
 		return err
 	}
 	if t := d.sc.valueType(); t != "number" {
-		d.problem(path, "expected a number, got "+t)
-		return d.sc.skip(1)
+		return d.mismatch(path, "expected a number, got "+t)
 	}
 	raw, _, err := d.sc.number()
 	if err != nil {
@@ -389,8 +384,7 @@ func (d *decoder) bool(dst *bool, fields *chaosconv.FieldSet, f chaosconv.FieldS
 		return err
 	}
 	if t := d.sc.valueType(); t != "boolean" {
-		d.problem(path, "expected true or false, got "+t)
-		return d.sc.skip(1)
+		return d.mismatch(path, "expected true or false, got "+t)
 	}
 	v, err := d.sc.boolean()
 	*dst = v
@@ -405,8 +399,7 @@ func (d *decoder) stringMap(dst *[]chaosconv.KV, path string) error {
 		return err
 	}
 	if t := sc.valueType(); t != "object" {
-		d.problem(path, "expected an object of strings, got "+t)
-		return sc.skip(1)
+		return d.mismatch(path, "expected an object of strings, got "+t)
 	}
 	if err := sc.beginObject(); err != nil {
 		return err
@@ -417,8 +410,7 @@ func (d *decoder) stringMap(dst *[]chaosconv.KV, path string) error {
 			return err
 		}
 		if t := sc.valueType(); t != "string" {
-			d.problem(path+"."+clip(key), "expected a string value, got "+t)
-			if err = sc.skip(1); err != nil {
+			if err = d.mismatch(path+"."+clip(key), "expected a string value, got "+t); err != nil {
 				return err
 			}
 			continue
@@ -429,6 +421,15 @@ func (d *decoder) stringMap(dst *[]chaosconv.KV, path string) error {
 		}
 		*dst = append(*dst, chaosconv.KV{Key: key, Value: v})
 	}
+}
+
+// mismatch records a value of the wrong type and skips it. What is not a
+// JSON value at all is a syntax error instead, reported by skip alone.
+func (d *decoder) mismatch(path, msg string) error {
+	if d.sc.valueType() != "invalid value" {
+		d.problem(path, msg)
+	}
+	return d.sc.skip(1)
 }
 
 func clip(s string) string {
