@@ -58,8 +58,9 @@ type decoder struct {
 	opts  Options
 	batch *Batch
 
-	cur      int // index of the event being parsed, -1 outside events
-	curStart int // its offset
+	prefix   string // JSON path of the object being parsed, prepended to problem fields
+	cur      int    // index of the event being parsed, -1 outside events
+	curStart int    // its offset
 	curBad   bool
 
 	problems  []Problem
@@ -72,6 +73,9 @@ func (d *decoder) problem(field, msg string) {
 	if len(d.problems) >= MaxProblems {
 		d.truncated = true
 		return
+	}
+	if d.prefix != "" {
+		field = d.prefix + field // built only on the error path
 	}
 	d.problems = append(d.problems, Problem{Index: d.cur, Field: field, Offset: d.sc.p, Message: msg})
 }

@@ -89,7 +89,7 @@ func (d *decoder) event(e *chaosconv.Event, service *string) error {
 			err = d.optString(&e.Scenario, key)
 		default:
 			var handled bool
-			if handled, err = d.field(e, "", key); !handled && err == nil {
+			if handled, err = d.field(e, key); !handled && err == nil {
 				err = sc.skip(1)
 			}
 		}
@@ -188,6 +188,9 @@ func (d *decoder) variant(e *chaosconv.Event) error {
 	if err := sc.beginObject(); err != nil {
 		return err
 	}
+	// Problems inside the variant are reported under "event_type.".
+	d.prefix = variantPrefix
+	defer func() { d.prefix = "" }()
 	tagged := false
 	for first := true; ; {
 		key, ok, err := sc.nextKey(&first)
@@ -200,18 +203,20 @@ func (d *decoder) variant(e *chaosconv.Event) error {
 		if key == "type" {
 			tagged = true
 			var s string
-			if s, err = d.string("event_type.type"); err == nil && !d.curBad {
+			if s, err = d.string(key); err == nil && !d.curBad {
 				if e.Kind = chaosconv.ParseMockForgeKind(s); e.Kind == chaosconv.KindUnknown {
-					d.problem("event_type.type", "unknown variant "+strconv.Quote(clip(s))+"; want one of "+mockForgeList())
+					d.problem(key, "unknown variant "+strconv.Quote(clip(s))+"; want one of "+mockForgeList())
 				}
 			}
 		} else if k := chaosconv.ParseMockForgeKind(key); k != chaosconv.KindUnknown && sc.peek() == '{' {
 			tagged = true
 			e.Kind = k
-			err = d.fields(e, variantPrefix+key+".")
+			d.prefix = variantPrefix + key + "."
+			err = d.fields(e)
+			d.prefix = variantPrefix
 		} else {
 			var handled bool
-			if handled, err = d.field(e, variantPrefix, key); !handled && err == nil {
+			if handled, err = d.field(e, key); !handled && err == nil {
 				err = sc.skip(1)
 			}
 		}
@@ -220,13 +225,13 @@ func (d *decoder) variant(e *chaosconv.Event) error {
 		}
 	}
 	if !tagged {
-		d.problem("event_type.type", "required: the variant, one of "+mockForgeList())
+		d.problem("type", "required: the variant, one of "+mockForgeList())
 	}
 	return nil
 }
 
 // fields parses an object whose members are all kind-specific fields.
-func (d *decoder) fields(e *chaosconv.Event, prefix string) error {
+func (d *decoder) fields(e *chaosconv.Event) error {
 	sc := &d.sc
 	if err := sc.beginObject(); err != nil {
 		return err
@@ -237,7 +242,7 @@ func (d *decoder) fields(e *chaosconv.Event, prefix string) error {
 			return err
 		}
 		var handled bool
-		if handled, err = d.field(e, prefix, key); !handled && err == nil {
+		if handled, err = d.field(e, key); !handled && err == nil {
 			err = sc.skip(1)
 		}
 		if err != nil {
@@ -249,12 +254,8 @@ func (d *decoder) fields(e *chaosconv.Event, prefix string) error {
 // field parses one kind-specific member; handled is false for a key it
 // does not know (the caller skips the value: unknown fields are ignored, as
 // serde does, so newer senders keep working).
-func (d *decoder) field(e *chaosconv.Event, prefix, key string) (handled bool, err error) {
-	path := key
-	if prefix != "" {
-		path = prefix + key
-	}
-	switch key {
+func (d *decoder) field(e *chaosconv.Event, path string) (handled bool, err error) {
+	switch path {
 	case "delay_ms":
 		err = d.uint(&e.DelayMs, &e.Fields, chaosconv.FieldDelayMs, path)
 	case "endpoint":
