@@ -60,7 +60,6 @@ type decoder struct {
 
 	prefix   string // JSON path of the object being parsed, prepended to problem fields
 	cur      int    // index of the event being parsed, -1 outside events
-	curStart int    // its offset
 	curBad   bool
 
 	problems  []Problem

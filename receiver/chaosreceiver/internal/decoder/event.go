@@ -43,7 +43,6 @@ func (d *decoder) event(e *chaosconv.Event, service *string) error {
 	sc := &d.sc
 	e.Reset()
 	*service = ""
-	d.curStart = sc.p
 	d.curBad = false
 	if sc.peek() != '{' {
 		return d.mismatch("", "expected an event object, found "+sc.valueType())

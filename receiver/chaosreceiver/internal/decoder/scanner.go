@@ -27,8 +27,6 @@ func (e *syntaxError) Error() string { return e.msg + " at offset " + strconv.It
 
 func (sc *scanner) fail(msg string) error { return &syntaxError{off: sc.p, msg: msg} }
 
-func (sc *scanner) eof() bool { return sc.p >= len(sc.s) }
-
 func (sc *scanner) ws() {
 	for sc.p < len(sc.s) {
 		switch sc.s[sc.p] {
