@@ -58,9 +58,9 @@ type decoder struct {
 	opts  Options
 	batch *Batch
 
-	prefix   string // JSON path of the object being parsed, prepended to problem fields
-	cur      int    // index of the event being parsed, -1 outside events
-	curBad   bool
+	prefix string // JSON path of the object being parsed, prepended to problem fields
+	cur    int    // index of the event being parsed, -1 outside events
+	curBad bool
 
 	problems  []Problem
 	truncated bool
