@@ -76,11 +76,11 @@ func (o OTLPEncoder) Encode(evs []GenEvent, now time.Time) ([]byte, error) {
 }
 
 // PartialRejected reads an OTLP export response and returns how many
-// records the server says it rejected (partial success); 0 when the body
-// is empty or unreadable.
-func (o OTLPEncoder) PartialRejected(contentType string, body []byte) int {
+// records the server says it rejected (partial success) and its message;
+// 0 when the body is empty or unreadable.
+func (o OTLPEncoder) PartialRejected(contentType string, body []byte) (int, string) {
 	if len(body) == 0 {
-		return 0
+		return 0, ""
 	}
 	resp := plogotlp.NewExportResponse()
 	var err error
@@ -90,7 +90,8 @@ func (o OTLPEncoder) PartialRejected(contentType string, body []byte) int {
 		err = resp.UnmarshalProto(body)
 	}
 	if err != nil {
-		return 0
+		return 0, ""
 	}
-	return int(resp.PartialSuccess().RejectedLogRecords())
+	ps := resp.PartialSuccess()
+	return int(ps.RejectedLogRecords()), ps.ErrorMessage()
 }
