@@ -16,7 +16,7 @@ CONFIG     ?= deploy/config/single-node.yaml
 
 # Bounded fuzzing inside `make test`; `make fuzz FUZZTIME=5m` for longer runs.
 FUZZTIME   ?= 10s
-FUZZ_TARGETS := FuzzDecode FuzzParseTimestamp
+FUZZ_TARGETS := FuzzDecode FuzzParseTimestamp FuzzScanString
 FUZZ_PKG   := ./receiver/chaosreceiver/internal/decoder
 
 # Demo traffic.

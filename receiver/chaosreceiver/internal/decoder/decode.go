@@ -102,11 +102,11 @@ func (e *limitError) Error() string { return e.msg }
 // merely separated by white space).
 func (d *decoder) top() error {
 	sc := &d.sc
-	if sc.peek() == 0 {
+	if !sc.more() {
 		return &limitError{kind: ErrEmpty, msg: "empty body: send a ChaosEvent object, an array of them, NDJSON, or a scenario recording"}
 	}
 	values := 0
-	for sc.peek() != 0 {
+	for sc.more() {
 		values++
 		var err error
 		switch sc.peek() {
@@ -134,6 +134,14 @@ func (d *decoder) top() error {
 	}
 	d.cur = -1
 	return nil
+}
+
+// more reports whether anything but white space is left. peek's 0 cannot
+// tell the end of the body from a NUL byte, which is a syntax error, not
+// the end of the batch.
+func (sc *scanner) more() bool {
+	sc.ws()
+	return sc.p < len(sc.s)
 }
 
 func (d *decoder) array() error {

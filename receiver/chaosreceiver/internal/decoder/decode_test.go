@@ -396,6 +396,12 @@ func TestDecodeErrors(t *testing.T) {
 		{name: "top-level number", body: `42`, kind: ErrSyntax, want: []problemAt{{-1, ""}}},
 		{name: "top-level string", body: `"event"`, kind: ErrSyntax, want: []problemAt{{-1, ""}}},
 		{name: "garbage after an event", body: latencyJSON + " x", kind: ErrSyntax, want: []problemAt{{-1, ""}}},
+		// A NUL byte is not the end of the body: what follows it must not be
+		// dropped silently (it was, before the fix in decode.go top()).
+		{name: "NUL after an array", body: "[]\x00", kind: ErrSyntax, want: []problemAt{{-1, ""}}, msg: "byte 0x0"},
+		{name: "NUL between NDJSON lines", body: latencyJSON + "\n\x00\n" + faultJSON, kind: ErrSyntax, want: []problemAt{{-1, ""}}},
+		{name: "NUL only", body: "\x00", kind: ErrSyntax, want: []problemAt{{-1, ""}}},
+		{name: "NUL between array elements", body: "[" + latencyJSON + "\x00]", kind: ErrSyntax, want: []problemAt{{-1, ""}}},
 		{name: "garbage after an array", body: "[" + latencyJSON + "]]", kind: ErrSyntax, want: []problemAt{{-1, ""}}},
 		{name: "bad literal", body: mf(`"type":"RateLimitExceeded","endpoint":nul`), kind: ErrSyntax, want: []problemAt{{0, ""}}, msg: "invalid literal"},
 		{name: "bad literal in skipped value", body: `{"x":tru,"timestamp":"` + ts + `"}`, kind: ErrSyntax, want: []problemAt{{0, ""}}},

@@ -116,7 +116,11 @@ func FuzzDecode(f *testing.F) {
 				require.GreaterOrEqual(t, p.Offset, 0)
 				require.LessOrEqual(t, p.Offset, len(body))
 				require.NotEmpty(t, p.Message)
-				require.False(t, strings.HasSuffix(p.Field, "."), "field %q", p.Field)
+				// A field path never ends in a dot, except after a map of
+				// ours whose offending key is "" (metadata."").
+				if strings.HasSuffix(p.Field, ".") {
+					require.Regexp(t, `(^|\.)(metadata|details)\.$`, p.Field)
+				}
 			}
 			require.NotEmpty(t, be.Error())
 			return
