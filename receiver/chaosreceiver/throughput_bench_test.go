@@ -21,6 +21,7 @@ import (
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/testdata"
 	"go.opentelemetry.io/collector/receiver/otlpreceiver"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
@@ -128,6 +129,21 @@ func BenchmarkReceiverThroughput(b *testing.B) {
 	})
 
 	b.Run("receiver=otlp", func(b *testing.B) {
+		runOTLPThroughput(b, otlpBody)
+	})
+
+	// Calibration: the stock receiver on the collector's own test records
+	// (pdata/testdata, a few small attributes each) rather than chaos
+	// events, to compare this machine with published figures.
+	b.Run("receiver=otlp/records=pdata-testdata", func(b *testing.B) {
+		simple, err := (&plog.JSONMarshaler{}).MarshalLogs(testdata.GenerateLogs(eventsPerRequest))
+		require.NoError(b, err)
+		runOTLPThroughput(b, simple)
+	})
+}
+
+func runOTLPThroughput(b *testing.B, body []byte) {
+	{
 		f := otlpreceiver.NewFactory()
 		cfg := f.CreateDefaultConfig().(*otlpreceiver.Config)
 		cfg.Protocols.GRPC.GetOrInsertDefault().NetAddr.Endpoint = freeLoopback(b) // unused, kept off the default port
@@ -137,8 +153,8 @@ func BenchmarkReceiverThroughput(b *testing.B) {
 		require.NoError(b, err)
 		require.NoError(b, r.Start(context.Background(), componenttest.NewNopHost()))
 		b.Cleanup(func() { require.NoError(b, r.Shutdown(context.Background())) })
-		runThroughput(b, "http://"+httpCfg.ServerConfig.NetAddr.Endpoint+"/v1/logs", otlpBody)
-	})
+		runThroughput(b, "http://"+httpCfg.ServerConfig.NetAddr.Endpoint+"/v1/logs", body)
+	}
 }
 
 func runThroughput(b *testing.B, url string, body []byte) {
