@@ -26,7 +26,7 @@ DEMO_RATE     ?= 50
 
 GO_SOURCES := $(shell find . -name '*.go' -not -path './build/*' -not -path './bin/*') go.mod go.sum
 
-.PHONY: all build run test unit fuzz distribution-test bench benchstat lint demo clean tools
+.PHONY: all build run test unit fuzz distribution-test bench benchstat bench-throughput lint demo clean tools
 
 all: build
 
@@ -81,6 +81,18 @@ bench:
 
 benchstat: $(BENCHSTAT)
 	$(BENCHSTAT) $(BENCHFILES)
+
+## bench-throughput: chaos vs stock otlp receiver, runs interleaved (this VM drifts)
+THROUGHPUT_RUNS ?= 6
+bench-throughput: $(BENCHSTAT)
+	@mkdir -p build
+	$(GO) test -c -o build/chaosreceiver.test ./receiver/chaosreceiver
+	@rm -f build/throughput.txt
+	@for i in $$(seq $(THROUGHPUT_RUNS)); do \
+		build/chaosreceiver.test -test.run='^$$' -test.bench=ReceiverThroughput -test.benchtime=3s | tee -a build/throughput.txt; \
+	done
+	$(BENCHSTAT) build/throughput.txt
+	@awk '/receiver=chaos-/{c=$$7} /receiver=otlp-/{printf "run ratio chaos/otlp events per CPU-second: %.2f\n", c/$$7}' build/throughput.txt
 
 ## lint: gofmt, go vet, staticcheck
 lint: $(STATICCHECK)

@@ -120,12 +120,12 @@ func BenchmarkReceiverThroughput(b *testing.B) {
 
 	b.Run("receiver=chaos", func(b *testing.B) {
 		cfg := createDefaultConfig().(*Config)
-		cfg.ServerConfig.NetAddr.Endpoint = freeLoopback(b)
-		r, err := NewFactory().CreateLogs(context.Background(), receivertest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+		cfg.ServerConfig.NetAddr.Endpoint = "127.0.0.1:0"
+		r, err := newReceiver(cfg, receivertest.NewNopSettings(metadata.Type), consumertest.NewNop())
 		require.NoError(b, err)
 		require.NoError(b, r.Start(context.Background(), componenttest.NewNopHost()))
 		b.Cleanup(func() { require.NoError(b, r.Shutdown(context.Background())) })
-		runThroughput(b, "http://"+cfg.ServerConfig.NetAddr.Endpoint+defaultEventsPath, []byte(body))
+		runThroughput(b, "http://"+r.boundAddr.String()+defaultEventsPath, []byte(body))
 	})
 
 	b.Run("receiver=otlp", func(b *testing.B) {
@@ -143,17 +143,24 @@ func BenchmarkReceiverThroughput(b *testing.B) {
 }
 
 func runOTLPThroughput(b *testing.B, body []byte) {
-	{
-		f := otlpreceiver.NewFactory()
+	// The otlp receiver does not tell which port it bound, so pick a free
+	// one; another process may grab it in between, hence the retries.
+	f := otlpreceiver.NewFactory()
+	for attempt := 1; ; attempt++ {
 		cfg := f.CreateDefaultConfig().(*otlpreceiver.Config)
 		cfg.Protocols.GRPC.GetOrInsertDefault().NetAddr.Endpoint = freeLoopback(b) // unused, kept off the default port
 		httpCfg := cfg.Protocols.HTTP.GetOrInsertDefault()
 		httpCfg.ServerConfig.NetAddr.Endpoint = freeLoopback(b)
 		r, err := f.CreateLogs(context.Background(), receivertest.NewNopSettings(f.Type()), cfg, consumertest.NewNop())
 		require.NoError(b, err)
-		require.NoError(b, r.Start(context.Background(), componenttest.NewNopHost()))
+		if err = r.Start(context.Background(), componenttest.NewNopHost()); err != nil && attempt < 5 {
+			_ = r.Shutdown(context.Background())
+			continue
+		}
+		require.NoError(b, err)
 		b.Cleanup(func() { require.NoError(b, r.Shutdown(context.Background())) })
 		runThroughput(b, "http://"+httpCfg.ServerConfig.NetAddr.Endpoint+"/v1/logs", body)
+		return
 	}
 }
 

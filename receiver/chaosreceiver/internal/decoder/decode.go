@@ -119,7 +119,7 @@ func (d *decoder) top() error {
 				err = d.recording()
 			} else {
 				d.batch.Container = ContainerObject
-				err = d.appendEvent("")
+				err = d.appendEvent()
 			}
 		default:
 			d.cur = -1
@@ -154,14 +154,14 @@ func (d *decoder) array() error {
 		if err != nil || !ok {
 			return err
 		}
-		if err = d.appendEvent(""); err != nil {
+		if err = d.appendEvent(); err != nil {
 			return err
 		}
 	}
 }
 
 // appendEvent parses one event onto the batch, enforcing MaxEvents.
-func (d *decoder) appendEvent(scenario string) error {
+func (d *decoder) appendEvent() error {
 	b := d.batch
 	n := len(b.Events)
 	if d.opts.MaxEvents > 0 && n >= d.opts.MaxEvents {
@@ -180,9 +180,6 @@ func (d *decoder) appendEvent(scenario string) error {
 		return err
 	}
 	d.cur = -1 // what follows the event (a separator…) is outside it
-	if e.Scenario == "" {
-		e.Scenario = scenario
-	}
 	return nil
 }
 
