@@ -18,23 +18,31 @@ func IsEvent(lr plog.LogRecord) bool {
 // the attribute at fault. Unknown attributes are ignored, so senders may add
 // their own.
 func DecodeEvent(lr plog.LogRecord, e *Event) error {
+	return decodeEvent(lr, e, true)
+}
+
+// DecodeEventForAggregation is DecodeEvent without the free-form maps
+// (metadata, protocol details), which no aggregate uses: it is the hot path
+// of the analytics processor and allocates nothing.
+func DecodeEventForAggregation(lr plog.LogRecord, e *Event) error {
+	return decodeEvent(lr, e, false)
+}
+
+func decodeEvent(lr plog.LogRecord, e *Event, withMaps bool) error {
 	e.Reset()
 	if !IsEvent(lr) {
 		return ErrNotEvent
 	}
 	e.TimeUnixNano = int64(lr.Timestamp())
-	var err error
-	lr.Attributes().Range(func(k string, v pcommon.Value) bool {
-		err = decodeAttr(e, k, v)
-		return err == nil
-	})
-	if err != nil {
-		return err
+	for k, v := range lr.Attributes().All() {
+		if err := decodeAttr(e, k, v, withMaps); err != nil {
+			return err
+		}
 	}
 	return e.Validate()
 }
 
-func decodeAttr(e *Event, k string, v pcommon.Value) error {
+func decodeAttr(e *Event, k string, v pcommon.Value, withMaps bool) error {
 	switch k {
 	case AttrEventKind:
 		s, err := str(k, v)
@@ -70,7 +78,9 @@ func decodeAttr(e *Event, k string, v pcommon.Value) error {
 		e.Fields |= FieldProtocolEvent
 		return setStr(&e.ProtocolEvent, k, v)
 	case AttrProtocolDetails:
-		return setMap(&e.ProtocolDetails, k, v)
+		if withMaps {
+			return setMap(&e.ProtocolDetails, k, v)
+		}
 	case AttrScenarioName:
 		return setStr(&e.Scenario, k, v)
 	case AttrScenarioFrom:
@@ -106,7 +116,9 @@ func decodeAttr(e *Event, k string, v pcommon.Value) error {
 		e.Fields |= FieldExperimentPhase
 		return setStr(&e.ExperimentPhase, k, v)
 	case AttrMetadata:
-		return setMap(&e.Metadata, k, v)
+		if withMaps {
+			return setMap(&e.Metadata, k, v)
+		}
 	}
 	return nil
 }

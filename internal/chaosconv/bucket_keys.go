@@ -1,0 +1,79 @@
+package chaosconv
+
+// Attribute keys of a chaos.bucket record. The record's Timestamp is the
+// bucket's start, its ObservedTimestamp when it was emitted.
+const (
+	AttrBucketScope        = "chaos.bucket.scope"          // global | service | endpoint
+	AttrBucketKey          = "chaos.bucket.key"            // "" (global), the service or the endpoint
+	AttrBucketWidth        = "chaos.bucket.width_s"        // bucket width in seconds
+	AttrBucketEvents       = "chaos.bucket.events"         // events in the bucket
+	AttrBucketEventsByKind = "chaos.bucket.events_by_kind" // map kind → events
+
+	AttrBucketLatencyCount  = "chaos.bucket.latency.count"  // latency_injection events
+	AttrBucketLatencySumUs  = "chaos.bucket.latency.sum_us" // exact sum of delays, µs
+	AttrBucketLatencyMin    = "chaos.bucket.latency.min_ms" // absent when count is 0
+	AttrBucketLatencyMax    = "chaos.bucket.latency.max_ms"
+	AttrBucketLatencyAvg    = "chaos.bucket.latency.avg_ms"
+	AttrBucketLatencyP50    = "chaos.bucket.latency.p50_ms"
+	AttrBucketLatencyP95    = "chaos.bucket.latency.p95_ms"
+	AttrBucketLatencyP99    = "chaos.bucket.latency.p99_ms"
+	AttrBucketLatencySketch = "chaos.bucket.latency.sketch" // bytes: mergeable sketch
+
+	AttrBucketFaults       = "chaos.bucket.faults"
+	AttrBucketFaultsByType = "chaos.bucket.faults_by_type" // map fault type → count
+
+	AttrBucketRateLimitViolations = "chaos.bucket.rate_limit_violations"
+	AttrBucketTrafficEvents       = "chaos.bucket.traffic.events"
+	AttrBucketTrafficBytes        = "chaos.bucket.traffic.bytes"
+	AttrBucketProtocolEvents      = "chaos.bucket.protocol_events" // map protocol → count
+	AttrBucketEndpoints           = "chaos.bucket.endpoints"       // map endpoint → events
+
+	AttrBucketProbeSuccesses     = "chaos.bucket.probe.successes"
+	AttrBucketProbeFailures      = "chaos.bucket.probe.failures"
+	AttrBucketProbeSlow          = "chaos.bucket.probe.slow"
+	AttrBucketProbeLatencyCount  = "chaos.bucket.probe.latency.count"
+	AttrBucketProbeLatencySumUs  = "chaos.bucket.probe.latency.sum_us"
+	AttrBucketProbeLatencyMin    = "chaos.bucket.probe.latency.min_ms"
+	AttrBucketProbeLatencyMax    = "chaos.bucket.probe.latency.max_ms"
+	AttrBucketProbeLatencyAvg    = "chaos.bucket.probe.latency.avg_ms"
+	AttrBucketProbeLatencyP50    = "chaos.bucket.probe.latency.p50_ms"
+	AttrBucketProbeLatencyP95    = "chaos.bucket.probe.latency.p95_ms"
+	AttrBucketProbeLatencyP99    = "chaos.bucket.probe.latency.p99_ms"
+	AttrBucketProbeLatencySketch = "chaos.bucket.probe.latency.sketch"
+
+	AttrBucketPeakStart  = "chaos.bucket.peak.start_unix_nano" // busiest finest bucket
+	AttrBucketPeakEvents = "chaos.bucket.peak.events"
+
+	AttrImpactSeverity          = "chaos.impact.severity"        // 0..1
+	AttrImpactDegradationPct    = "chaos.impact.degradation_pct" // 0..100
+	AttrImpactMeasured          = "chaos.impact.measured"        // degradation from probes
+	AttrImpactFaultRatio        = "chaos.impact.fault_ratio"
+	AttrImpactRateLimitRatio    = "chaos.impact.rate_limit_ratio"
+	AttrImpactLatencyFactor     = "chaos.impact.latency_factor"
+	AttrImpactProbeFailureRatio = "chaos.impact.probe_failure_ratio"
+	AttrImpactTopEndpoints      = "chaos.impact.top_endpoints" // slice of endpoints, most affected first
+)
+
+// BucketKeys lists every chaos.bucket attribute key, in documentation order.
+var BucketKeys = []string{
+	AttrBucketScope, AttrBucketKey, AttrBucketWidth, AttrBucketEvents, AttrBucketEventsByKind,
+	AttrBucketLatencyCount, AttrBucketLatencySumUs, AttrBucketLatencyMin, AttrBucketLatencyMax,
+	AttrBucketLatencyAvg, AttrBucketLatencyP50, AttrBucketLatencyP95, AttrBucketLatencyP99, AttrBucketLatencySketch,
+	AttrBucketFaults, AttrBucketFaultsByType,
+	AttrBucketRateLimitViolations, AttrBucketTrafficEvents, AttrBucketTrafficBytes,
+	AttrBucketProtocolEvents, AttrBucketEndpoints,
+	AttrBucketProbeSuccesses, AttrBucketProbeFailures, AttrBucketProbeSlow,
+	AttrBucketProbeLatencyCount, AttrBucketProbeLatencySumUs, AttrBucketProbeLatencyMin, AttrBucketProbeLatencyMax,
+	AttrBucketProbeLatencyAvg, AttrBucketProbeLatencyP50, AttrBucketProbeLatencyP95, AttrBucketProbeLatencyP99,
+	AttrBucketProbeLatencySketch,
+	AttrBucketPeakStart, AttrBucketPeakEvents,
+	AttrImpactSeverity, AttrImpactDegradationPct, AttrImpactMeasured, AttrImpactFaultRatio,
+	AttrImpactRateLimitRatio, AttrImpactLatencyFactor, AttrImpactProbeFailureRatio, AttrImpactTopEndpoints,
+}
+
+// Resource attributes of the chaos_analytics checkpoint (a plog.Logs of
+// open chaos.bucket records stored through a storage extension).
+const (
+	AttrCheckpointMaxEventTime  = "chaos.checkpoint.max_event_time"
+	AttrCheckpointClosedThrough = "chaos.checkpoint.closed_through"
+)

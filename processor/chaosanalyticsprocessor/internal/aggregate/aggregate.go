@@ -1,0 +1,389 @@
+// Package aggregate is the chaos_analytics processor's engine: it folds
+// chaos events (and partial chaos.bucket summaries from upstream
+// collectors) into time buckets per scope, closes them on an event-time
+// watermark, and rolls the finest width up into the coarser ones. It does
+// no I/O and reads no clock: the caller passes the time, so every behaviour
+// is deterministic under test.
+package aggregate // import "github.com/otelcol-chaos/otelcol-chaos/processor/chaosanalyticsprocessor/internal/aggregate"
+
+import (
+	"errors"
+	"math"
+	"time"
+
+	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+)
+
+// Config is the aggregator's configuration (validated by the processor).
+type Config struct {
+	// Widths are the bucket widths, ascending; every one a multiple of the
+	// first (the finest), which is the only one events touch.
+	Widths []time.Duration
+	// AllowedLateness is how far behind the newest event time an event may
+	// arrive and still be aggregated.
+	AllowedLateness time.Duration
+	// MaxFutureSkew bounds how far ahead of the wall clock an event may be:
+	// one event dated next year must not close every open bucket.
+	MaxFutureSkew time.Duration
+	// MaxServices and MaxEndpoints bound the scopes of each kind; events of
+	// scopes beyond are aggregated under chaosconv.OverflowKey.
+	MaxServices, MaxEndpoints int
+	// MaxOpenBuckets bounds the open buckets of all scopes and widths; past
+	// it the oldest are closed (and emitted) early.
+	MaxOpenBuckets int
+	Limits         chaosconv.Limits
+}
+
+// Outcome is what happened to one event or summary.
+type Outcome uint8
+
+// Outcomes of Add and Merge.
+const (
+	Aggregated Outcome = iota
+	Late               // its finest bucket had already closed: counted, not aggregated
+	Future             // dated beyond the wall clock plus MaxFutureSkew
+	Unmergeable        // a summary of another width than the finest
+)
+
+// ErrWidth is returned when restoring a bucket whose width is not configured.
+var ErrWidth = errors.New("bucket width is not one of the configured widths")
+
+// Stats are the aggregator's counters, for telemetry.
+type Stats struct {
+	Late, Future, Unmergeable uint64
+	ScopeOverflows            [4]uint64 // by chaosconv.ScopeKind
+	ForcedCloses              uint64
+}
+
+// Aggregator holds the open buckets of every scope.
+type Aggregator struct {
+	cfg    Config
+	finest int64 // nanoseconds
+
+	global    *Scope
+	services  map[string]*Scope
+	endpoints map[string]*Scope
+	scopes    []*Scope // creation order: emission order is deterministic
+
+	maxEventTime  int64     // newest accepted event time
+	lastArrival   time.Time // wall time when maxEventTime last advanced
+	closedThrough int64     // every finest bucket ending at or before this is closed
+	nextClose     int64     // earliest end among open finest buckets
+	open          int       // open buckets, all scopes and widths
+
+	free   []*chaosconv.Bucket
+	closed []*chaosconv.Bucket
+	stats  Stats
+}
+
+// Scope is the open buckets of one scope.
+type Scope struct {
+	Kind chaosconv.ScopeKind
+	Key  string
+	// open[i] is the open buckets of width i, ascending by start.
+	open [][]*chaosconv.Bucket
+	cur  *chaosconv.Bucket // the finest bucket last written: the hot path's cache
+}
+
+// New returns an empty aggregator.
+func New(cfg Config) *Aggregator {
+	a := &Aggregator{
+		cfg:           cfg,
+		finest:        int64(cfg.Widths[0]),
+		services:      map[string]*Scope{},
+		endpoints:     map[string]*Scope{},
+		closedThrough: math.MinInt64,
+		nextClose:     math.MaxInt64,
+	}
+	a.global = a.newScope(chaosconv.ScopeGlobal, "")
+	return a
+}
+
+func (a *Aggregator) newScope(kind chaosconv.ScopeKind, key string) *Scope {
+	s := &Scope{Kind: kind, Key: key, open: make([][]*chaosconv.Bucket, len(a.cfg.Widths))}
+	a.scopes = append(a.scopes, s)
+	return s
+}
+
+// Service returns the scope of a service, or the overflow scope past the
+// limit. Callers resolve it once per resource, not per event.
+func (a *Aggregator) Service(name string) *Scope {
+	return a.scope(a.services, chaosconv.ScopeService, name, a.cfg.MaxServices)
+}
+
+func (a *Aggregator) endpoint(name string) *Scope {
+	return a.scope(a.endpoints, chaosconv.ScopeEndpoint, name, a.cfg.MaxEndpoints)
+}
+
+func (a *Aggregator) scope(m map[string]*Scope, kind chaosconv.ScopeKind, key string, limit int) *Scope {
+	if s, ok := m[key]; ok {
+		return s
+	}
+	if limit > 0 && len(m) >= limit {
+		a.stats.ScopeOverflows[kind]++
+		key = chaosconv.OverflowKey
+		if s, ok := m[key]; ok {
+			return s
+		}
+	}
+	s := a.newScope(kind, key)
+	m[key] = s
+	return s
+}
+
+// Add aggregates one event into the global scope, its service's scope (nil
+// for none) and its endpoint's scope (if it names one).
+func (a *Aggregator) Add(e *chaosconv.Event, service *Scope, now time.Time) Outcome {
+	t := e.TimeUnixNano
+	if t > now.UnixNano()+int64(a.cfg.MaxFutureSkew) {
+		a.stats.Future++
+		return Future
+	}
+	start := floor(t, a.finest)
+	if start+a.finest <= a.closedThrough {
+		a.stats.Late++
+		return Late
+	}
+	lim := &a.cfg.Limits
+	a.finestBucket(a.global, start).AddEvent(e, lim)
+	if service != nil {
+		a.finestBucket(service, start).AddEvent(e, lim)
+	}
+	if e.Endpoint != "" {
+		a.finestBucket(a.endpoint(e.Endpoint), start).AddEvent(e, lim)
+	}
+	a.observe(t, now)
+	return Aggregated
+}
+
+// Merge folds a partial summary from an upstream collector into the
+// matching open bucket. Only finest-width summaries merge exactly (a
+// coarser bucket's peak cannot be recombined from partials), so upstream
+// collectors should emit the finest width only; others are Unmergeable.
+func (a *Aggregator) Merge(b *chaosconv.Bucket, now time.Time) Outcome {
+	if int64(b.Width) != a.finest {
+		a.stats.Unmergeable++
+		return Unmergeable
+	}
+	if b.StartUnixNano > now.UnixNano()+int64(a.cfg.MaxFutureSkew) {
+		a.stats.Future++
+		return Future
+	}
+	start := floor(b.StartUnixNano, a.finest)
+	if start+a.finest <= a.closedThrough {
+		a.stats.Late++
+		return Late
+	}
+	var s *Scope
+	switch b.Scope {
+	case chaosconv.ScopeGlobal:
+		s = a.global
+	case chaosconv.ScopeService:
+		s = a.Service(b.Key)
+	default:
+		s = a.endpoint(b.Key)
+	}
+	a.finestBucket(s, start).Merge(b, &a.cfg.Limits)
+	// A summary vouches for its whole bucket: the newest time it covers.
+	a.observe(start+a.finest-1, now)
+	return Aggregated
+}
+
+func (a *Aggregator) observe(t int64, now time.Time) {
+	if t > a.maxEventTime {
+		a.maxEventTime = t
+		a.lastArrival = now
+		a.advance(t - int64(a.cfg.AllowedLateness))
+	}
+}
+
+// finestBucket returns the open finest bucket of s starting at start,
+// opening it if needed.
+func (a *Aggregator) finestBucket(s *Scope, start int64) *chaosconv.Bucket {
+	if s.cur != nil && s.cur.StartUnixNano == start {
+		return s.cur
+	}
+	b := a.openBucket(s, 0, start)
+	s.cur = b
+	return b
+}
+
+// openBucket finds or opens the bucket of width index w at start.
+func (a *Aggregator) openBucket(s *Scope, w int, start int64) *chaosconv.Bucket {
+	list := s.open[w]
+	i := len(list)
+	for i > 0 && list[i-1].StartUnixNano >= start {
+		i--
+	}
+	if i < len(list) && list[i].StartUnixNano == start {
+		return list[i]
+	}
+	b := a.alloc(s.Kind, s.Key, start, a.cfg.Widths[w])
+	list = append(list, nil)
+	copy(list[i+1:], list[i:])
+	list[i] = b
+	s.open[w] = list
+	a.open++
+	if w == 0 {
+		if start+a.finest < a.nextClose {
+			a.nextClose = start + a.finest
+		}
+		if a.cfg.MaxOpenBuckets > 0 && a.open > a.cfg.MaxOpenBuckets {
+			a.forceCloseOldest(b)
+		}
+	}
+	return b
+}
+
+func (a *Aggregator) alloc(kind chaosconv.ScopeKind, key string, start int64, width time.Duration) *chaosconv.Bucket {
+	if n := len(a.free); n > 0 {
+		b := a.free[n-1]
+		a.free = a.free[:n-1]
+		b.Reinit(kind, key, start, width)
+		return b
+	}
+	return chaosconv.NewBucket(kind, key, start, width)
+}
+
+// Release returns emitted buckets for reuse once the caller has encoded them.
+func (a *Aggregator) Release(bs []*chaosconv.Bucket) {
+	a.free = append(a.free, bs...)
+}
+
+// Tick advances the watermark by the wall time elapsed since the newest
+// event arrived, so buckets close when traffic stops. With idleFlush > 0
+// and no event for that long, every bucket holding data is closed (the
+// end of a replay).
+func (a *Aggregator) Tick(now time.Time, idleFlush time.Duration) {
+	if a.lastArrival.IsZero() {
+		return
+	}
+	idle := now.Sub(a.lastArrival)
+	if idle <= 0 {
+		return
+	}
+	if idleFlush > 0 && idle >= idleFlush {
+		coarsest := int64(a.cfg.Widths[len(a.cfg.Widths)-1])
+		a.advance(floor(a.maxEventTime, coarsest) + coarsest)
+		return
+	}
+	a.advance(a.maxEventTime + int64(idle) - int64(a.cfg.AllowedLateness))
+}
+
+// Flush closes every bucket holding data, whatever the watermark: for a
+// shutdown without a checkpoint, where partial buckets beat lost ones.
+func (a *Aggregator) Flush() {
+	if a.lastArrival.IsZero() && a.open == 0 {
+		return
+	}
+	coarsest := int64(a.cfg.Widths[len(a.cfg.Widths)-1])
+	latest := a.maxEventTime
+	for _, s := range a.scopes {
+		for _, list := range s.open {
+			if n := len(list); n > 0 {
+				latest = max(latest, list[n-1].StartUnixNano)
+			}
+		}
+	}
+	a.advance(floor(latest, coarsest) + coarsest)
+}
+
+// advance closes every bucket that ends at or before the watermark wm.
+func (a *Aggregator) advance(wm int64) {
+	through := floor(wm, a.finest)
+	if through <= a.closedThrough {
+		return
+	}
+	a.closedThrough = through
+	if a.nextClose > through {
+		return
+	}
+	a.closeThrough(through)
+}
+
+func (a *Aggregator) closeThrough(through int64) {
+	next := int64(math.MaxInt64)
+	for _, s := range a.scopes {
+		a.closeScope(s, through)
+		if l := s.open[0]; len(l) > 0 && l[0].EndUnixNano() < next {
+			next = l[0].EndUnixNano()
+		}
+	}
+	a.nextClose = next
+}
+
+// closeScope emits the finest buckets of s ending by through, rolling each
+// into the open coarser buckets first, then the coarser ones that ended.
+func (a *Aggregator) closeScope(s *Scope, through int64) {
+	for w := range s.open {
+		list := s.open[w]
+		n := 0
+		for n < len(list) && list[n].EndUnixNano() <= through {
+			b := list[n]
+			if w == 0 {
+				// Every coarser width is a roll-up of the finest one alone,
+				// so all widths agree exactly.
+				for cw := 1; cw < len(a.cfg.Widths); cw++ {
+					a.openBucket(s, cw, floor(b.StartUnixNano, int64(a.cfg.Widths[cw]))).Merge(b, &a.cfg.Limits)
+				}
+			}
+			if b == s.cur {
+				s.cur = nil
+			}
+			a.closed = append(a.closed, b)
+			n++
+		}
+		if n > 0 {
+			a.open -= n
+			s.open[w] = append(list[:0], list[n:]...)
+		}
+	}
+}
+
+// forceCloseOldest closes the open finest buckets at the oldest start
+// across scopes, when MaxOpenBuckets is exceeded. They are emitted, not
+// lost; the watermark moves past them.
+func (a *Aggregator) forceCloseOldest(keep *chaosconv.Bucket) {
+	oldest := int64(math.MaxInt64)
+	for _, s := range a.scopes {
+		if l := s.open[0]; len(l) > 0 && l[0] != keep && l[0].StartUnixNano < oldest {
+			oldest = l[0].StartUnixNano
+		}
+	}
+	if oldest == math.MaxInt64 {
+		return
+	}
+	if oldest >= keep.StartUnixNano {
+		return // the new bucket is the oldest: nothing older to close
+	}
+	a.stats.ForcedCloses++
+	a.closedThrough = max(a.closedThrough, oldest+a.finest)
+	a.closeThrough(oldest + a.finest)
+}
+
+// Closed returns the buckets closed since the last call, in a
+// deterministic order (scopes in creation order, finest width first).
+// Encode them, then Release them.
+func (a *Aggregator) Closed() []*chaosconv.Bucket {
+	out := a.closed
+	a.closed = nil
+	return out
+}
+
+// Stats returns the counters.
+func (a *Aggregator) Stats() Stats { return a.stats }
+
+// OpenBuckets is the number of open buckets of all scopes and widths.
+func (a *Aggregator) OpenBuckets() int { return a.open }
+
+// Scopes is the number of scopes of each kind.
+func (a *Aggregator) Scopes() (services, endpoints int) { return len(a.services), len(a.endpoints) }
+
+// floor rounds t down to a multiple of w (also for negative t).
+func floor(t, w int64) int64 {
+	r := t % w
+	if r < 0 {
+		r += w
+	}
+	return t - r
+}

@@ -1,0 +1,66 @@
+package aggregate
+
+import (
+	"math"
+	"time"
+
+	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+)
+
+// State is what a checkpoint must keep besides the open buckets.
+type State struct {
+	MaxEventTime  int64
+	ClosedThrough int64
+}
+
+// Snapshot returns every open bucket (all scopes and widths) and the
+// watermark state. The buckets stay owned by the aggregator: encode them
+// before the next call that changes it.
+func (a *Aggregator) Snapshot() ([]*chaosconv.Bucket, State) {
+	var out []*chaosconv.Bucket
+	for _, s := range a.scopes {
+		for _, list := range s.open {
+			out = append(out, list...)
+		}
+	}
+	return out, State{MaxEventTime: a.maxEventTime, ClosedThrough: a.closedThrough}
+}
+
+// Restore puts a checkpoint back: the open buckets of a previous run and
+// its watermark. Call it on a new aggregator, before any Add. now is taken
+// as the newest event's arrival, so the wall clock goes on closing buckets.
+func (a *Aggregator) Restore(buckets []*chaosconv.Bucket, st State, now time.Time) error {
+	for _, b := range buckets {
+		w := -1
+		for i, width := range a.cfg.Widths {
+			if width == b.Width {
+				w = i
+			}
+		}
+		if w < 0 {
+			return ErrWidth
+		}
+		var s *Scope
+		switch b.Scope {
+		case chaosconv.ScopeGlobal:
+			s = a.global
+		case chaosconv.ScopeService:
+			s = a.Service(b.Key)
+		default:
+			s = a.endpoint(b.Key)
+		}
+		a.openBucket(s, w, floor(b.StartUnixNano, int64(b.Width))).Merge(b, &a.cfg.Limits)
+	}
+	a.maxEventTime = st.MaxEventTime
+	a.closedThrough = st.ClosedThrough
+	if st.MaxEventTime != 0 {
+		a.lastArrival = now
+	}
+	a.nextClose = math.MaxInt64
+	for _, s := range a.scopes {
+		if l := s.open[0]; len(l) > 0 && l[0].EndUnixNano() < a.nextClose {
+			a.nextClose = l[0].EndUnixNano()
+		}
+	}
+	return nil
+}

@@ -1,0 +1,379 @@
+package chaosanalyticsprocessor // import "github.com/otelcol-chaos/otelcol-chaos/processor/chaosanalyticsprocessor"
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/processor"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.uber.org/zap"
+
+	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/processor/chaosanalyticsprocessor/internal/aggregate"
+	"github.com/otelcol-chaos/otelcol-chaos/processor/chaosanalyticsprocessor/internal/metadata"
+)
+
+// maxPendingSummaries bounds the summaries kept for a retry when the next
+// consumer refuses them.
+const maxPendingSummaries = 10_000
+
+// analyticsProcessor aggregates chaos events into time buckets and emits a
+// chaos.bucket summary for each bucket that closes.
+type analyticsProcessor struct {
+	cfg    *Config
+	set    processor.Settings
+	next   consumer.Logs
+	tb     *metadata.TelemetryBuilder
+	reg    metric.Registration
+	impact chaosconv.ImpactConfig
+	now    func() time.Time // injected in tests
+
+	inbound sync.Pool // *inbound: per-call decode buffers
+
+	mu      sync.Mutex // guards agg, pending, lastStats
+	agg     *aggregate.Aggregator
+	pending []plog.Logs
+	nPend   int
+	last    aggregate.Stats // counters already reported to telemetry
+
+	checkpoint *checkpointer
+	stop       chan struct{}
+	wg         sync.WaitGroup
+}
+
+func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*analyticsProcessor, error) {
+	tb, meter, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	if err != nil {
+		return nil, err
+	}
+	p := &analyticsProcessor{
+		cfg:    cfg,
+		set:    set,
+		next:   next,
+		tb:     tb,
+		impact: chaosconv.ImpactConfig{LatencyBudget: cfg.Impact.LatencyBudget, TopEndpoints: cfg.Impact.TopEndpoints},
+		now:    time.Now,
+		agg:    aggregate.New(aggregateConfig(cfg)),
+		stop:   make(chan struct{}),
+	}
+	p.reg, err = meter.RegisterCallback(p.observe, tb.ProcessorChaosAnalyticsOpenBuckets, tb.ProcessorChaosAnalyticsScopes)
+	return p, err
+}
+
+func aggregateConfig(cfg *Config) aggregate.Config {
+	return aggregate.Config{
+		Widths:          cfg.sortedWidths(),
+		AllowedLateness: cfg.AllowedLateness,
+		MaxFutureSkew:   cfg.MaxFutureSkew,
+		MaxServices:     cfg.Limits.MaxServices,
+		MaxEndpoints:    cfg.Limits.MaxEndpoints,
+		MaxOpenBuckets:  cfg.Limits.MaxOpenBuckets,
+		Limits:          chaosconv.Limits{MapEntries: cfg.Limits.MaxMapEntries, ProbeLatencySLO: cfg.ProbeLatencySLO},
+	}
+}
+
+func (p *analyticsProcessor) Capabilities() consumer.Capabilities {
+	return consumer.Capabilities{MutatesData: true}
+}
+
+// Start restores the checkpoint, if storage is configured, and starts the
+// wall-clock ticker that closes buckets when events stop arriving.
+func (p *analyticsProcessor) Start(ctx context.Context, host component.Host) error {
+	if p.cfg.Storage != nil {
+		cp, err := newCheckpointer(ctx, host, *p.cfg.Storage, p.set.ID)
+		if err != nil {
+			return err
+		}
+		p.checkpoint = cp
+		if err := p.restore(ctx); err != nil {
+			return err
+		}
+	}
+	p.wg.Add(1)
+	go p.loop()
+	return nil
+}
+
+func (p *analyticsProcessor) loop() {
+	defer p.wg.Done()
+	flush := time.NewTicker(p.cfg.FlushInterval)
+	defer flush.Stop()
+	var save <-chan time.Time
+	if p.checkpoint != nil {
+		t := time.NewTicker(p.cfg.CheckpointInterval)
+		defer t.Stop()
+		save = t.C
+	}
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-flush.C:
+			p.tick(context.Background())
+		case <-save:
+			if err := p.save(context.Background()); err != nil {
+				p.set.Logger.Warn("chaos_analytics: checkpoint failed", zap.Error(err))
+			}
+		}
+	}
+}
+
+// Shutdown stops the ticker, then checkpoints the open buckets when storage
+// is configured, or else emits them (partial, but not lost).
+func (p *analyticsProcessor) Shutdown(ctx context.Context) error {
+	close(p.stop)
+	p.wg.Wait()
+	if p.reg != nil {
+		_ = p.reg.Unregister()
+	}
+	if p.checkpoint != nil {
+		err := p.save(ctx)
+		return joinErr(err, p.checkpoint.close(ctx))
+	}
+	p.mu.Lock()
+	p.agg.Flush()
+	out := p.drainLocked()
+	p.mu.Unlock()
+	p.emit(ctx, out)
+	return nil
+}
+
+// inbound is one ConsumeLogs call's decoded records.
+type inbound struct {
+	events    []chaosconv.Event
+	services  []string
+	summaries []chaosconv.Bucket
+	nSum      int
+	invalid   int64
+	badSum    int64
+}
+
+func (p *analyticsProcessor) getInbound() *inbound {
+	if in, ok := p.inbound.Get().(*inbound); ok {
+		return in
+	}
+	return &inbound{}
+}
+
+func (p *analyticsProcessor) putInbound(in *inbound) {
+	for i := range in.events {
+		in.events[i].Reset()
+	}
+	in.events, in.services, in.nSum, in.invalid, in.badSum = in.events[:0], in.services[:0], 0, 0, 0
+	p.inbound.Put(in)
+}
+
+// ConsumeLogs decodes the chaos records of ld, forwards ld, and only once
+// the next consumer accepted it aggregates them: a refused batch is
+// retried by the sender and must not be counted twice.
+func (p *analyticsProcessor) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
+	in := p.getInbound()
+	defer p.putInbound(in)
+	removed := p.decode(ld, in)
+	if removed {
+		ld.ResourceLogs().RemoveIf(func(rl plog.ResourceLogs) bool {
+			rl.ScopeLogs().RemoveIf(func(sl plog.ScopeLogs) bool { return sl.LogRecords().Len() == 0 })
+			return rl.ScopeLogs().Len() == 0
+		})
+	}
+	if ld.ResourceLogs().Len() > 0 {
+		if err := p.next.ConsumeLogs(ctx, ld); err != nil {
+			return err
+		}
+	}
+	out := p.apply(ctx, in)
+	p.emit(ctx, out)
+	return nil
+}
+
+// decode reads every chaos.event and chaos.bucket record of ld into in;
+// it removes summaries (this processor emits their merge) and, with
+// drop_events, events. It reports whether it removed anything.
+func (p *analyticsProcessor) decode(ld plog.Logs, in *inbound) bool {
+	removed := false
+	for _, rl := range ld.ResourceLogs().All() {
+		svc := ""
+		if v, ok := rl.Resource().Attributes().Get(chaosconv.AttrServiceName); ok {
+			svc = v.AsString()
+		}
+		for _, sl := range rl.ScopeLogs().All() {
+			sl.LogRecords().RemoveIf(func(lr plog.LogRecord) bool {
+				switch lr.EventName() {
+				case chaosconv.RecordEvent:
+					n := len(in.events)
+					if n < cap(in.events) {
+						in.events = in.events[:n+1]
+					} else {
+						in.events = append(in.events, chaosconv.Event{})
+					}
+					if err := chaosconv.DecodeEventForAggregation(lr, &in.events[n]); err != nil {
+						in.events = in.events[:n]
+						in.invalid++
+						return false
+					}
+					in.services = append(in.services, svc)
+					removed = removed || p.cfg.DropEvents
+					return p.cfg.DropEvents
+				case chaosconv.RecordBucket:
+					if in.nSum == len(in.summaries) {
+						in.summaries = append(in.summaries, chaosconv.Bucket{})
+					}
+					if err := chaosconv.DecodeBucket(lr, &in.summaries[in.nSum]); err != nil {
+						in.badSum++
+						return false
+					}
+					in.nSum++
+					removed = true
+					return true
+				}
+				return false
+			})
+		}
+	}
+	return removed
+}
+
+// apply aggregates a decoded call and returns the summaries it closed.
+func (p *analyticsProcessor) apply(ctx context.Context, in *inbound) plog.Logs {
+	var counts [4]int64 // aggregated, late, future, merged
+	var unmergeable int64
+	p.mu.Lock()
+	now := p.now()
+	var svcName string
+	var svc *aggregate.Scope
+	for i := range in.events {
+		if name := in.services[i]; name != svcName || svc == nil {
+			svcName = name
+			svc = nil
+			if name != "" {
+				svc = p.agg.Service(name)
+			}
+		}
+		counts[p.agg.Add(&in.events[i], svc, now)]++
+	}
+	for i := 0; i < in.nSum; i++ {
+		switch p.agg.Merge(&in.summaries[i], now) {
+		case aggregate.Aggregated:
+			counts[3]++
+		case aggregate.Unmergeable:
+			unmergeable++
+		}
+	}
+	out := p.drainLocked()
+	p.mu.Unlock()
+
+	p.record(ctx, p.tb.ProcessorChaosAnalyticsEvents, counts[aggregate.Aggregated], "aggregated")
+	p.record(ctx, p.tb.ProcessorChaosAnalyticsEvents, counts[aggregate.Late], "late")
+	p.record(ctx, p.tb.ProcessorChaosAnalyticsEvents, counts[aggregate.Future], "future")
+	p.record(ctx, p.tb.ProcessorChaosAnalyticsEvents, in.invalid, "invalid")
+	p.record(ctx, p.tb.ProcessorChaosAnalyticsSummaries, counts[3], "merged")
+	p.record(ctx, p.tb.ProcessorChaosAnalyticsSummaries, unmergeable, "unmergeable")
+	p.record(ctx, p.tb.ProcessorChaosAnalyticsSummaries, in.badSum, "invalid")
+	return out
+}
+
+// tick closes buckets by the wall clock and retries refused summaries.
+func (p *analyticsProcessor) tick(ctx context.Context) {
+	p.mu.Lock()
+	p.agg.Tick(p.now(), p.cfg.IdleFlush)
+	out := p.drainLocked()
+	pending := p.pending
+	p.pending, p.nPend = nil, 0
+	p.mu.Unlock()
+	for _, ld := range pending {
+		p.emit(ctx, ld)
+	}
+	p.emit(ctx, out)
+}
+
+// drainLocked encodes the buckets closed so far into one plog.Logs (empty
+// when none) and reports the counters that moved. Caller holds mu.
+func (p *analyticsProcessor) drainLocked() plog.Logs {
+	var out plog.Logs // the zero value stands for "none": no allocation per call
+	closed := p.agg.Closed()
+	if len(closed) > 0 {
+		out = plog.NewLogs()
+		sl := out.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty()
+		sl.Scope().SetName(metadata.ScopeName)
+		sl.Scope().SetVersion(p.set.BuildInfo.Version)
+		records := sl.LogRecords()
+		records.EnsureCapacity(len(closed))
+		observed := pcommon.NewTimestampFromTime(p.now())
+		for _, b := range closed {
+			lr := records.AppendEmpty()
+			chaosconv.EncodeBucket(b, &p.impact, lr)
+			lr.SetObservedTimestamp(observed)
+		}
+		p.agg.Release(closed)
+	}
+	st := p.agg.Stats()
+	ctx := context.Background()
+	for kind, n := range st.ScopeOverflows {
+		if d := int64(n - p.last.ScopeOverflows[kind]); d > 0 {
+			p.tb.ProcessorChaosAnalyticsScopeOverflows.Add(ctx, d, metric.WithAttributes(attribute.String("scope", chaosconv.ScopeKind(kind).String())))
+		}
+	}
+	if d := int64(st.ForcedCloses - p.last.ForcedCloses); d > 0 {
+		p.tb.ProcessorChaosAnalyticsForcedCloses.Add(ctx, d)
+	}
+	p.last = st
+	return out
+}
+
+// emit hands summaries to the next consumer; what it refuses is kept for a
+// retry on the next tick, up to a bound past which it is dropped and counted.
+func (p *analyticsProcessor) emit(ctx context.Context, ld plog.Logs) {
+	if ld == (plog.Logs{}) {
+		return
+	}
+	n := ld.LogRecordCount()
+	if n == 0 {
+		return
+	}
+	if err := p.next.ConsumeLogs(ctx, ld); err != nil {
+		p.mu.Lock()
+		keep := p.nPend+n <= maxPendingSummaries
+		if keep {
+			p.pending = append(p.pending, ld)
+			p.nPend += n
+		}
+		p.mu.Unlock()
+		if !keep {
+			p.record(ctx, p.tb.ProcessorChaosAnalyticsSummaries, int64(n), "dropped")
+			p.set.Logger.Error("chaos_analytics: summaries dropped, the next consumer refused them and the retry buffer is full",
+				zap.Int("summaries", n), zap.Error(err))
+		}
+		return
+	}
+	p.record(ctx, p.tb.ProcessorChaosAnalyticsSummaries, int64(n), "emitted")
+}
+
+func (p *analyticsProcessor) record(ctx context.Context, c metric.Int64Counter, n int64, outcome string) {
+	if n > 0 {
+		c.Add(ctx, n, metric.WithAttributes(attribute.String("outcome", outcome)))
+	}
+}
+
+func (p *analyticsProcessor) observe(_ context.Context, o metric.Observer) error {
+	p.mu.Lock()
+	open := p.agg.OpenBuckets()
+	services, endpoints := p.agg.Scopes()
+	p.mu.Unlock()
+	o.ObserveInt64(p.tb.ProcessorChaosAnalyticsOpenBuckets, int64(open))
+	o.ObserveInt64(p.tb.ProcessorChaosAnalyticsScopes, int64(services), metric.WithAttributes(attribute.String("scope", "service")))
+	o.ObserveInt64(p.tb.ProcessorChaosAnalyticsScopes, int64(endpoints), metric.WithAttributes(attribute.String("scope", "endpoint")))
+	return nil
+}
+
+func joinErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
