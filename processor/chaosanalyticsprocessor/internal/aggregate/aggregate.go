@@ -39,10 +39,10 @@ type Outcome uint8
 
 // Outcomes of Add and Merge.
 const (
-	Aggregated Outcome = iota
-	Late               // its finest bucket had already closed: counted, not aggregated
-	Future             // dated beyond the wall clock plus MaxFutureSkew
-	Unmergeable        // a summary of another width than the finest
+	Aggregated  Outcome = iota
+	Late                // its finest bucket had already closed: counted, not aggregated
+	Future              // dated beyond the wall clock plus MaxFutureSkew
+	Unmergeable         // a summary of another width than the finest
 )
 
 // ErrWidth is returned when restoring a bucket whose width is not configured.
