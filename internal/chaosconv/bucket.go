@@ -105,8 +105,12 @@ func (s *Stats) Quantile(q float64) (float64, bool) { return s.Sketch.Quantile(q
 type Counter map[string]uint64
 
 func (c Counter) add(key string, n uint64, limit int) {
-	if _, ok := c[key]; !ok && limit > 0 && len(c) >= limit {
-		key = OverflowKey
+	// Below the limit one map operation does; only a full map must check
+	// whether the key is already there.
+	if limit > 0 && len(c) >= limit {
+		if _, ok := c[key]; !ok {
+			key = OverflowKey
+		}
 	}
 	c[key] += n
 }
@@ -181,6 +185,19 @@ func (b *Bucket) Reinit(scope ScopeKind, key string, start int64, width time.Dur
 	b.Latency.Sketch, b.ProbeLatency.Sketch = latency, probe
 }
 
+// AffectedEndpoints is the endpoints the bucket's events touched, with
+// their event counts. An endpoint scope's bucket does not count them per
+// event (it would be one key, itself, on the hot path): it is derived here.
+func (b *Bucket) AffectedEndpoints() Counter {
+	if b.Scope == ScopeEndpoint {
+		if b.Events == 0 {
+			return nil
+		}
+		return Counter{b.Key: b.Events}
+	}
+	return b.Endpoints
+}
+
 // EndUnixNano is the bucket's exclusive end.
 func (b *Bucket) EndUnixNano() int64 { return b.StartUnixNano + int64(b.Width) }
 
@@ -189,7 +206,8 @@ func (b *Bucket) EndUnixNano() int64 { return b.StartUnixNano + int64(b.Width) }
 func (b *Bucket) AddEvent(e *Event, lim *Limits) {
 	b.Events++
 	b.EventsByKind[e.Kind]++
-	if e.Endpoint != "" {
+	if e.Endpoint != "" && b.Scope != ScopeEndpoint {
+		// An endpoint's own bucket affects only itself: see AffectedEndpoints.
 		b.Endpoints.add(e.Endpoint, 1, lim.MapEntries)
 	}
 	switch e.Kind {

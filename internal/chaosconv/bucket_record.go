@@ -54,7 +54,7 @@ func EncodeBucket(b *Bucket, cfg *ImpactConfig, lr plog.LogRecord) {
 	a.PutInt(AttrBucketTrafficEvents, int64(b.TrafficEvents))
 	a.PutInt(AttrBucketTrafficBytes, int64(b.TrafficBytes))
 	putCounter(a, AttrBucketProtocolEvents, b.ProtocolEvents)
-	putCounter(a, AttrBucketEndpoints, b.Endpoints)
+	putCounter(a, AttrBucketEndpoints, b.AffectedEndpoints())
 	a.PutInt(AttrBucketProbeSuccesses, int64(b.ProbeSuccesses))
 	a.PutInt(AttrBucketProbeFailures, int64(b.ProbeFailures))
 	a.PutInt(AttrBucketProbeSlow, int64(b.ProbeSlow))
@@ -172,6 +172,9 @@ func decodeBucketAttr(b *Bucket, k string, v pcommon.Value) error {
 	case AttrBucketProtocolEvents:
 		return setCounter(b.ProtocolEvents, k, v)
 	case AttrBucketEndpoints:
+		if b.Scope == ScopeEndpoint {
+			return nil // derived from the key and the event count
+		}
 		return setCounter(b.Endpoints, k, v)
 	case AttrBucketProbeSuccesses:
 		return setUint(&b.ProbeSuccesses, k, v)

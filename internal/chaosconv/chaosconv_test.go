@@ -681,9 +681,9 @@ func TestEventReset(t *testing.T) {
 // e: numeric and boolean fields keep their presence bit, string fields are
 // present exactly when non-empty.
 func roundTripFields(e *Event) FieldSet {
-	return (e.Fields & (FieldDelayMs | FieldTrafficBytes | FieldProbeSuccess)) |
-		(FieldFaultType|FieldClientAddress|FieldTrafficAction|FieldProtocolName|FieldProtocolEvent|
-			FieldScenarioTo|FieldProbeTarget|FieldExperimentName|FieldExperimentPhase)&^e.emptyStrings()
+	const stringFields = FieldFaultType | FieldClientAddress | FieldTrafficAction | FieldProtocolName | FieldProtocolEvent |
+		FieldScenarioTo | FieldProbeTarget | FieldExperimentName | FieldExperimentPhase
+	return (e.Fields & (FieldDelayMs | FieldTrafficBytes | FieldProbeSuccess)) | stringFields&^e.emptyStrings(stringFields)
 }
 
 // TestValidEventsEncodeToValidRecords is a property over random events:

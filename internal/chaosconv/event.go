@@ -156,23 +156,42 @@ func (e *FieldError) Unwrap() error { return e.Err }
 // emptyStrings is the set of string fields whose value is empty. Empty
 // means absent (EncodeEvent writes no attribute for it), so a required
 // string that is empty is missing even when its presence bit is set.
-func (e *Event) emptyStrings() FieldSet {
+func (e *Event) emptyStrings(among FieldSet) FieldSet {
 	var f FieldSet
-	for _, s := range [...]struct {
-		f FieldSet
-		v string
-	}{
-		{FieldFaultType, e.FaultType}, {FieldClientAddress, e.ClientAddress},
-		{FieldTrafficAction, e.TrafficAction}, {FieldProtocolName, e.Protocol},
-		{FieldProtocolEvent, e.ProtocolEvent}, {FieldScenarioTo, e.ScenarioTo},
-		{FieldProbeTarget, e.ProbeTarget}, {FieldExperimentName, e.Experiment},
-		{FieldExperimentPhase, e.ExperimentPhase},
-	} {
-		if s.v == "" {
-			f |= s.f
+	for among != 0 {
+		bit := among & -among
+		among &^= bit
+		if v, isString := e.stringField(bit); isString && v == "" {
+			f |= bit
 		}
 	}
 	return f
+}
+
+// stringField returns the value of a string field (isString false for the
+// numeric and boolean ones).
+func (e *Event) stringField(f FieldSet) (v string, isString bool) {
+	switch f {
+	case FieldFaultType:
+		return e.FaultType, true
+	case FieldClientAddress:
+		return e.ClientAddress, true
+	case FieldTrafficAction:
+		return e.TrafficAction, true
+	case FieldProtocolName:
+		return e.Protocol, true
+	case FieldProtocolEvent:
+		return e.ProtocolEvent, true
+	case FieldScenarioTo:
+		return e.ScenarioTo, true
+	case FieldProbeTarget:
+		return e.ProbeTarget, true
+	case FieldExperimentName:
+		return e.Experiment, true
+	case FieldExperimentPhase:
+		return e.ExperimentPhase, true
+	}
+	return "", false
 }
 
 // Validate checks that e has a known kind, a time, the fields its kind
@@ -185,7 +204,8 @@ func (e *Event) Validate() error {
 	if e.TimeUnixNano <= 0 {
 		return ErrTimestampMissing
 	}
-	if missing := e.Kind.Required() &^ (e.Fields &^ e.emptyStrings()); missing != 0 {
+	required := e.Kind.Required()
+	if missing := required &^ (e.Fields &^ e.emptyStrings(required)); missing != 0 {
 		return &FieldError{Key: (missing & -missing).Key(), Err: ErrMissingField, Msg: "required for kind " + e.Kind.String()}
 	}
 	if e.DelayMs < 0 {

@@ -87,7 +87,7 @@ func (b *Bucket) Impact(cfg *ImpactConfig) Impact {
 	}
 	im.Severity = 1 - (1-im.ProbeFailureRatio)*(1-weightFault*im.FaultRatio)*
 		(1-weightLatency*im.LatencyFactor)*(1-weightRateLimit*im.RateLimitRatio)
-	im.TopEndpoints = topEndpoints(b.Endpoints, cfg.TopEndpoints)
+	im.TopEndpoints = topEndpoints(b.AffectedEndpoints(), cfg.TopEndpoints)
 	return im
 }
 
