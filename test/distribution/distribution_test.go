@@ -66,10 +66,17 @@ func (s *sink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(out)
 }
 
-func (s *sink) snapshot() []received {
+// snapshot returns the records of one kind received so far.
+func (s *sink) snapshot(kind string) []received {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]received(nil), s.records...)
+	var out []received
+	for _, r := range s.records {
+		if r.record.EventName() == kind {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func freePort(t *testing.T) int {
@@ -108,6 +115,9 @@ exporters:
 processors:
   batch:
     timeout: 100ms
+  chaos_analytics:
+    widths: [1m, 5m]
+    allowed_lateness: 1s
 service:
   telemetry:
     metrics:
@@ -120,7 +130,7 @@ service:
   pipelines:
     logs:
       receivers: [chaos]
-      processors: [batch]
+      processors: [chaos_analytics, batch]
       exporters: [otlp_http]
 `, chaosPort, sinkURL, metricsPort)
 	cfgPath := filepath.Join(t.TempDir(), "config.yaml")
@@ -230,9 +240,9 @@ func TestBinaryForwardsEveryEvent(t *testing.T) {
 	require.Contains(t, resp, `"index":1`)
 	require.Contains(t, resp, `"field":"event_type.delay_ms"`)
 
-	require.Eventually(t, func() bool { return len(s.snapshot()) >= len(want) }, 20*time.Second, 50*time.Millisecond)
+	require.Eventually(t, func() bool { return len(s.snapshot(chaosconv.RecordEvent)) >= len(want) }, 20*time.Second, 50*time.Millisecond)
 	time.Sleep(300 * time.Millisecond) // a refused batch must not trickle in late
-	got := s.snapshot()
+	got := s.snapshot(chaosconv.RecordEvent)
 	require.Len(t, got, len(want), "exactly the accepted events arrive, none of the refused batch")
 
 	wantTime, err := time.Parse(time.RFC3339Nano, ts)
@@ -262,6 +272,28 @@ func TestBinaryForwardsEveryEvent(t *testing.T) {
 	require.True(t, ok, "a native event's service becomes the resource's service.name")
 	assert.Equal(t, "checkout", svc.Str())
 
+	// chaos_analytics summarised them: an event two minutes later moves the
+	// watermark past 10:00, and the minute's chaos.bucket records follow.
+	code, resp = post(t, c.events, "application/json",
+		`{"timestamp":"2026-11-23T10:02:00Z","event_type":{"type":"LatencyInjection","delay_ms":5},"metadata":{}}`)
+	require.Equal(t, http.StatusOK, code, resp)
+	var global *chaosconv.Bucket
+	require.Eventually(t, func() bool {
+		for _, r := range s.snapshot(chaosconv.RecordBucket) {
+			b := &chaosconv.Bucket{}
+			require.NoError(t, chaosconv.DecodeBucket(r.record, b))
+			if b.Scope == chaosconv.ScopeGlobal && b.Width == time.Minute && b.StartUnixNano == wantTime.Truncate(time.Minute).UnixNano() {
+				global = b
+				return true
+			}
+		}
+		return false
+	}, 20*time.Second, 50*time.Millisecond, "no chaos.bucket summary for the 10:00 minute")
+	require.Equal(t, uint64(len(want)), global.Events)
+	require.Equal(t, uint64(1), global.Faults)
+	require.Equal(t, uint64(1), global.ProbeFailures)
+	require.Equal(t, uint64(1), global.Latency.Count)
+
 	// The collector's own telemetry counts what the receiver accepted.
 	require.Eventually(t, func() bool {
 		resp, err := http.Get(c.metrics)
@@ -270,7 +302,7 @@ func TestBinaryForwardsEveryEvent(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		return strings.Contains(string(b), `otelcol_receiver_accepted_log_records{receiver="chaos",transport="http"} 8`) &&
+		return strings.Contains(string(b), `otelcol_receiver_accepted_log_records{receiver="chaos",transport="http"} 9`) &&
 			strings.Contains(string(b), `otelcol_receiver_chaos_rejected_requests{reason="invalid_event"} 1`)
 	}, 10*time.Second, 200*time.Millisecond, "collector metrics do not show the chaos receiver's counts")
 }
