@@ -19,7 +19,9 @@ func readConventions(t *testing.T) string {
 
 func TestEveryKeyIsDocumented(t *testing.T) {
 	doc := readConventions(t)
-	for _, k := range append(append([]string{}, EventKeys...), AttrServiceName) {
+	keys := append(append(append([]string{}, EventKeys...), BucketKeys...), AttrServiceName,
+		AttrCheckpointMaxEventTime, AttrCheckpointClosedThrough)
+	for _, k := range keys {
 		require.Contains(t, doc, "| `"+k+"`", "attribute %s is not in docs/semantic-conventions.md", k)
 	}
 	for _, k := range RecordKinds {
@@ -30,6 +32,9 @@ func TestEveryKeyIsDocumented(t *testing.T) {
 		if n := k.MockForgeName(); n != "" {
 			require.Contains(t, doc, "`"+n+"`", "MockForge variant %s is not documented", n)
 		}
+	}
+	for s := ScopeGlobal; s < scopeCount; s++ {
+		require.Contains(t, doc, "`"+s.String()+"`", "scope %s is not documented", s)
 	}
 	for _, p := range []string{PhaseStarted, PhaseCompleted, PhaseAborted} {
 		require.Contains(t, doc, "`"+p+"`")

@@ -62,7 +62,8 @@ func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*ana
 		agg:    aggregate.New(aggregateConfig(cfg)),
 		stop:   make(chan struct{}),
 	}
-	p.reg, err = meter.RegisterCallback(p.observe, tb.ProcessorChaosAnalyticsOpenBuckets, tb.ProcessorChaosAnalyticsScopes)
+	p.reg, err = meter.RegisterCallback(p.observe, tb.ProcessorChaosAnalyticsOpenBuckets, tb.ProcessorChaosAnalyticsScopes,
+		tb.ProcessorChaosAnalyticsScopeLimit)
 	return p, err
 }
 
@@ -381,6 +382,8 @@ func (p *analyticsProcessor) observe(_ context.Context, o metric.Observer) error
 	o.ObserveInt64(p.tb.ProcessorChaosAnalyticsOpenBuckets, int64(open))
 	o.ObserveInt64(p.tb.ProcessorChaosAnalyticsScopes, int64(services), metric.WithAttributes(attribute.String("scope", "service")))
 	o.ObserveInt64(p.tb.ProcessorChaosAnalyticsScopes, int64(endpoints), metric.WithAttributes(attribute.String("scope", "endpoint")))
+	o.ObserveInt64(p.tb.ProcessorChaosAnalyticsScopeLimit, int64(p.cfg.Limits.MaxServices), metric.WithAttributes(attribute.String("scope", "service")))
+	o.ObserveInt64(p.tb.ProcessorChaosAnalyticsScopeLimit, int64(p.cfg.Limits.MaxEndpoints), metric.WithAttributes(attribute.String("scope", "endpoint")))
 	return nil
 }
 

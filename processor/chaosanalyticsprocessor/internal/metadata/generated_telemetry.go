@@ -25,6 +25,8 @@ type TelemetryBuilder struct {
 	ProcessorChaosAnalyticsOpenBuckets metric.Int64ObservableGauge
 	// ProcessorChaosAnalyticsScopes is the scopes tracked, by scope kind.
 	ProcessorChaosAnalyticsScopes metric.Int64ObservableGauge
+	// ProcessorChaosAnalyticsScopeLimit is the configured limit, by scope kind.
+	ProcessorChaosAnalyticsScopeLimit metric.Int64ObservableGauge
 }
 
 // NewTelemetryBuilder creates the instruments on the component's meter.
@@ -49,6 +51,9 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 	errs = errors.Join(errs, err)
 	tb.ProcessorChaosAnalyticsScopes, err = meter.Int64ObservableGauge("otelcol_processor_chaos_analytics_scopes",
 		metric.WithDescription("Scopes tracked, by kind. [alpha]"), metric.WithUnit("{scopes}"))
+	errs = errors.Join(errs, err)
+	tb.ProcessorChaosAnalyticsScopeLimit, err = meter.Int64ObservableGauge("otelcol_processor_chaos_analytics_scope_limit",
+		metric.WithDescription("Configured limit of scopes, by kind. [alpha]"), metric.WithUnit("{scopes}"))
 	errs = errors.Join(errs, err)
 	return tb, meter, errs
 }
