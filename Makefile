@@ -15,9 +15,13 @@ COLLECTOR  := $(DIST_DIR)/otelcol-chaos
 CONFIG     ?= deploy/config/single-node.yaml
 
 # Bounded fuzzing inside `make test`; `make fuzz FUZZTIME=5m` for longer runs.
+# Each entry is package:target.
 FUZZTIME   ?= 10s
-FUZZ_TARGETS := FuzzDecode FuzzParseTimestamp FuzzScanString
-FUZZ_PKG   := ./receiver/chaosreceiver/internal/decoder
+FUZZ_TARGETS := \
+	./receiver/chaosreceiver/internal/decoder:FuzzDecode \
+	./receiver/chaosreceiver/internal/decoder:FuzzParseTimestamp \
+	./receiver/chaosreceiver/internal/decoder:FuzzScanString \
+	./internal/sketch:FuzzUnmarshal
 
 # Demo traffic.
 DEMO_SCENARIO ?= all
@@ -62,9 +66,10 @@ unit:
 	$(GO) test -race -count=1 ./...
 
 fuzz:
-	@for t in $(FUZZ_TARGETS); do \
-		echo "fuzz $$t for $(FUZZTIME)"; \
-		$(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) $(FUZZ_PKG) || exit 1; \
+	@for entry in $(FUZZ_TARGETS); do \
+		pkg=$${entry%%:*}; t=$${entry##*:}; \
+		echo "fuzz $$t ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
 	done
 
 # Starts the built binary, posts events over HTTP and checks every one

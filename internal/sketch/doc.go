@@ -53,7 +53,8 @@
 // number of nanoseconds (each value rounded once to the nearest nanosecond,
 // as fl(v×10⁶)+0.5 truncated), so it does not depend on the order of
 // additions either; Sum converts it to milliseconds, so it differs from the
-// real sum by at most 0.5 ns per value plus one float64 rounding. Therefore
+// real sum by at most 0.5 ns per value plus the float64 rounding of the
+// result. Therefore
 // merging the sketches of A and B, in any order and any tree, gives a sketch
 // Equal to — and with the same AppendBinary bytes as — the sketch of A ∪ B.
 //
@@ -75,9 +76,9 @@
 // bin of the maximum, a collapsed sketch is still a pure function of the
 // multiset of values, and merging stays exact even when the inputs or the
 // result collapsed: merge(sketch(A), sketch(B)) is Equal to sketch(A ∪ B)
-// in every case. With real latencies (1 µs to 13 minutes is 8.9 decades)
-// collapsing does not happen; it bounds the memory of a sketch at about
-// 4 KiB of bins whatever it is fed.
+// in every case. Collapsing needs values more than γ^1023 ≈ 7.7·10⁸ apart
+// (1 µs and 13 minutes), so real latencies do not trigger it; it bounds the
+// memory of a sketch at 4 KiB of bins whatever it is fed.
 //
 // A Sketch is not safe for concurrent use. Its zero value is an empty sketch
 // ready to use.

@@ -34,8 +34,9 @@ var ErrCorrupt = errors.New("sketch: corrupt encoding")
 //	    then uvarint r is a run of r+1 empty bins. The first and last bins are
 //	    non-empty and runs are maximal (never followed by another run).
 //
-// It implements the encoding for checkpoints and for transport in a log
-// record attribute; MarshalBinary returns the same bytes.
+// The same bytes serve checkpoints and transport in a log record attribute;
+// MarshalBinary returns them too. The signature differs from
+// encoding.BinaryAppender's (no error: encoding cannot fail).
 func (s *Sketch) AppendBinary(dst []byte) []byte {
 	dst = append(dst, encodingVersion)
 	dst = binary.AppendUvarint(dst, s.count)
@@ -52,21 +53,24 @@ func (s *Sketch) AppendBinary(dst []byte) []byte {
 	}
 	dst = binary.AppendVarint(dst, int64(s.lo))
 	dst = binary.AppendUvarint(dst, uint64(s.width))
-	hi := s.lo + s.width - 1
-	for i := s.lo; i <= hi; {
-		c := s.bin(i)
-		if c != 0 {
-			dst = binary.AppendUvarint(dst, c)
-			i++
+	bins := s.bins()
+	hasHigh := len(s.high) > 0
+	empty := func(k int) bool {
+		return bins[k] == 0 && (!hasHigh || s.high[s.lo+int32(k)] == 0)
+	}
+	for k := 0; k < len(bins); {
+		if !empty(k) {
+			dst = binary.AppendUvarint(dst, s.bin(s.lo+int32(k)))
+			k++
 			continue
 		}
-		run := int32(1)
-		for s.bin(i+run) == 0 { // the highest bin is non-empty
+		run := 1
+		for empty(k + run) { // the highest bin is non-empty
 			run++
 		}
 		dst = append(dst, 0)
 		dst = binary.AppendUvarint(dst, uint64(run-1))
-		i += run
+		k += run
 	}
 	return dst
 }

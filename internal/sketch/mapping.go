@@ -79,8 +79,11 @@ func index(v float64) int32 {
 	// floor(l/log2(γ)) + 1 ≈ ceil; the +1024/-1024 makes the truncation a
 	// floor for the negative indexes.
 	i := int32(l*invLog2Gamma+1024) - 1023
-	// Clamp so that the corrections below stay inside the table whatever
-	// the guess: B[MinIndex-1] ≤ MinIndexableValue < v ≤ MaxValue ≤ B[MaxIndex].
+	// The guess is within a quarter of a bin of log_γ(v) (TestIndexRandom),
+	// so the loops below take at most one step. The clamp keeps the table
+	// accesses in range whatever the guess: B[MinIndex-1] ≤
+	// MinIndexableValue < v ≤ MaxValue ≤ B[MaxIndex], so i never leaves
+	// [MinIndex, MaxIndex].
 	i = max(MinIndex, min(i, MaxIndex))
 	for v > upper(i) {
 		i++
