@@ -32,6 +32,7 @@ type analyticsProcessor struct {
 	tb     *metadata.TelemetryBuilder
 	reg    metric.Registration
 	impact chaosconv.ImpactConfig
+	finest time.Duration    // the only width upstream summaries merge at
 	now    func() time.Time // injected in tests
 
 	inbound sync.Pool // *inbound: per-call decode buffers
@@ -58,6 +59,7 @@ func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*ana
 		next:   next,
 		tb:     tb,
 		impact: chaosconv.ImpactConfig{LatencyBudget: cfg.Impact.LatencyBudget, TopEndpoints: cfg.Impact.TopEndpoints},
+		finest: cfg.sortedWidths()[0],
 		now:    time.Now,
 		agg:    aggregate.New(aggregateConfig(cfg)),
 		stop:   make(chan struct{}),
@@ -147,12 +149,13 @@ func (p *analyticsProcessor) Shutdown(ctx context.Context) error {
 
 // inbound is one ConsumeLogs call's decoded records.
 type inbound struct {
-	events    []chaosconv.Event
-	services  []string
-	summaries []chaosconv.Bucket
-	nSum      int
-	invalid   int64
-	badSum    int64
+	events      []chaosconv.Event
+	services    []string
+	summaries   []chaosconv.Bucket
+	nSum        int
+	invalid     int64
+	badSum      int64
+	unmergeable int64
 }
 
 func (p *analyticsProcessor) getInbound() *inbound {
@@ -166,7 +169,7 @@ func (p *analyticsProcessor) putInbound(in *inbound) {
 	for i := range in.events {
 		in.events[i].Reset()
 	}
-	in.events, in.services, in.nSum, in.invalid, in.badSum = in.events[:0], in.services[:0], 0, 0, 0
+	in.events, in.services, in.nSum, in.invalid, in.badSum, in.unmergeable = in.events[:0], in.services[:0], 0, 0, 0, 0
 	p.inbound.Put(in)
 }
 
@@ -229,6 +232,11 @@ func (p *analyticsProcessor) decode(ld plog.Logs, in *inbound) bool {
 						in.badSum++
 						return false
 					}
+					if in.summaries[in.nSum].Width != p.finest {
+						// Only the finest width merges exactly: pass it on.
+						in.unmergeable++
+						return false
+					}
 					in.nSum++
 					removed = true
 					return true
@@ -243,7 +251,7 @@ func (p *analyticsProcessor) decode(ld plog.Logs, in *inbound) bool {
 // apply aggregates a decoded call and returns the summaries it closed.
 func (p *analyticsProcessor) apply(ctx context.Context, in *inbound) plog.Logs {
 	var counts [4]int64 // aggregated, late, future, merged
-	var unmergeable int64
+	unmergeable := in.unmergeable
 	p.mu.Lock()
 	now := p.now()
 	var svcName string

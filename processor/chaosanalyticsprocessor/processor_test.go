@@ -221,6 +221,21 @@ func TestUpstreamSummariesAreMergedAndConsumed(t *testing.T) {
 	require.Equal(t, uint64(6), merged.Events, "2 + 3 from upstream + 1 local")
 	require.Equal(t, uint64(6), merged.Latency.Count)
 	require.Len(t, buckets, 2, "the merged minute and its 5-minute roll-up; the partials are consumed")
+
+	// A summary of a coarser width cannot merge exactly: passed on, counted.
+	coarse := chaosconv.NewBucket(chaosconv.ScopeGlobal, "", t0.UnixNano(), 5*time.Minute)
+	ld := plog.NewLogs()
+	lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+	chaosconv.EncodeBucket(coarse, &cfg, lr)
+	lr.SetObservedTimestamp(lr.Timestamp())
+	sink.Reset()
+	require.NoError(t, p.ConsumeLogs(ctx, ld))
+	_, passed = summaries(t, sink)
+	require.Len(t, passed, 1)
+	require.Equal(t, 5*time.Minute, passed[0].Width)
+	m, err := p.tel.GetMetric("otelcol_processor_chaos_analytics_summaries")
+	require.NoError(t, err)
+	require.Equal(t, int64(1), valueFor(t, m.Data.(metricdata.Sum[int64]).DataPoints, "outcome", "unmergeable"))
 }
 
 // TestCheckpointSurvivesRestart runs one processor, stops it with file
