@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/telemetryattr"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/chaosanalyticsprocessor/internal/aggregate"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/chaosanalyticsprocessor/internal/metadata"
 )
@@ -365,21 +366,8 @@ func (p *analyticsProcessor) emit(ctx context.Context, ld plog.Logs) {
 
 func (p *analyticsProcessor) record(ctx context.Context, c metric.Int64Counter, n int64, outcome string) {
 	if n > 0 {
-		c.Add(ctx, n, outcomeAttr(outcome))
+		c.Add(ctx, n, telemetryattr.Option("outcome", outcome))
 	}
-}
-
-// outcomeAttrs caches one measurement option per outcome: building an
-// attribute set per call would allocate on every batch.
-var outcomeAttrs sync.Map // outcome -> metric.AddOption
-
-func outcomeAttr(outcome string) metric.AddOption {
-	if v, ok := outcomeAttrs.Load(outcome); ok {
-		return v.(metric.AddOption)
-	}
-	opt := metric.WithAttributeSet(attribute.NewSet(attribute.String("outcome", outcome)))
-	outcomeAttrs.Store(outcome, opt)
-	return opt
 }
 
 func (p *analyticsProcessor) observe(_ context.Context, o metric.Observer) error {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/otelcol-chaos/otelcol-chaos/internal/telemetryattr"
 	"github.com/otelcol-chaos/otelcol-chaos/receiver/chaosreceiver/internal/decoder"
 )
 
@@ -55,6 +56,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // reject answers an error and counts it by reason.
 func (r *chaosReceiver) reject(w http.ResponseWriter, req *http.Request, status int, reason, msg string, problems []decoder.Problem, truncated bool) {
-	r.telemetry.ReceiverChaosRejectedRequests.Add(req.Context(), 1, reasonAttr(reason))
+	r.telemetry.ReceiverChaosRejectedRequests.Add(req.Context(), 1, telemetryattr.Option("reason", reason))
 	writeJSON(w, status, errorBody{Error: reason, Message: msg, Problems: problems, Truncated: truncated})
 }

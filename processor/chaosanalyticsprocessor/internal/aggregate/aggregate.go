@@ -115,6 +115,18 @@ func (a *Aggregator) endpoint(name string) *Scope {
 	return a.scope(a.endpoints, chaosconv.ScopeEndpoint, name, a.cfg.MaxEndpoints)
 }
 
+// scopeOf is the scope a summary bucket belongs to (limits apply).
+func (a *Aggregator) scopeOf(b *chaosconv.Bucket) *Scope {
+	switch b.Scope {
+	case chaosconv.ScopeGlobal:
+		return a.global
+	case chaosconv.ScopeService:
+		return a.Service(b.Key)
+	default:
+		return a.endpoint(b.Key)
+	}
+}
+
 func (a *Aggregator) scope(m map[string]*Scope, kind chaosconv.ScopeKind, key string, limit int) *Scope {
 	if s, ok := m[key]; ok {
 		return s
@@ -174,16 +186,7 @@ func (a *Aggregator) Merge(b *chaosconv.Bucket, now time.Time) Outcome {
 		a.stats.Late++
 		return Late
 	}
-	var s *Scope
-	switch b.Scope {
-	case chaosconv.ScopeGlobal:
-		s = a.global
-	case chaosconv.ScopeService:
-		s = a.Service(b.Key)
-	default:
-		s = a.endpoint(b.Key)
-	}
-	a.finestBucket(s, start).Merge(b, &a.cfg.Limits)
+	a.finestBucket(a.scopeOf(b), start).Merge(b, &a.cfg.Limits)
 	// A summary vouches for its whole bucket: the newest time it covers.
 	a.observe(start+a.finest-1, now)
 	return Aggregated

@@ -40,16 +40,7 @@ func (a *Aggregator) Restore(buckets []*chaosconv.Bucket, st State, now time.Tim
 		if w < 0 {
 			return ErrWidth
 		}
-		var s *Scope
-		switch b.Scope {
-		case chaosconv.ScopeGlobal:
-			s = a.global
-		case chaosconv.ScopeService:
-			s = a.Service(b.Key)
-		default:
-			s = a.endpoint(b.Key)
-		}
-		a.openBucket(s, w, floor(b.StartUnixNano, int64(b.Width))).Merge(b, &a.cfg.Limits)
+		a.openBucket(a.scopeOf(b), w, floor(b.StartUnixNano, int64(b.Width))).Merge(b, &a.cfg.Limits)
 	}
 	a.maxEventTime = st.MaxEventTime
 	a.closedThrough = st.ClosedThrough
