@@ -1,0 +1,19 @@
+// Package metadata holds the component's identity and its own telemetry, in
+// the shape mdatagen generates (written by hand: mdatagen is not served by
+// the module proxy here).
+package metadata // import "github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/metadata"
+
+import "go.opentelemetry.io/collector/component"
+
+var (
+	// Type is the component type used in configuration: `anomaly`.
+	Type = component.MustNewType("anomaly")
+	// ScopeName is the instrumentation scope of the component's telemetry
+	// and of the records it emits.
+	ScopeName = "github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor"
+)
+
+const (
+	// LogsStability is the stability of the logs signal.
+	LogsStability = component.StabilityLevelDevelopment
+)
