@@ -1,0 +1,196 @@
+package anomalyprocessor // import "github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor"
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/processor"
+	"go.uber.org/zap"
+
+	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/detect"
+	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/metadata"
+)
+
+func chaosconvType(name string) chaosconv.AnomalyType { return chaosconv.AnomalyType(name) }
+
+// maxPending bounds the derived records kept for a retry when the next
+// consumer refuses them.
+const maxPending = 10_000
+
+// anomalyProcessor reads chaos.bucket summaries and emits anomalies,
+// trends, forecasts and health; it passes every record on.
+type anomalyProcessor struct {
+	cfg  *Config
+	set  processor.Settings
+	next consumer.Logs
+	now  func() time.Time
+
+	mu          sync.Mutex
+	engine      *detect.Engine
+	maxAt       int64     // newest bucket start analysed
+	lastArrival time.Time // wall time it arrived
+	pending     []plog.Logs
+	nPending    int
+
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*anomalyProcessor, error) {
+	return &anomalyProcessor{cfg: cfg, set: set, next: next, now: time.Now,
+		engine: detect.New(engineConfig(cfg), cfg.Width), stop: make(chan struct{})}, nil
+}
+
+func (p *anomalyProcessor) Capabilities() consumer.Capabilities {
+	return consumer.Capabilities{MutatesData: false}
+}
+
+func (p *anomalyProcessor) Start(context.Context, component.Host) error {
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		t := time.NewTicker(p.cfg.FlushInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-p.stop:
+				return
+			case <-t.C:
+				p.tick(context.Background())
+			}
+		}
+	}()
+	return nil
+}
+
+func (p *anomalyProcessor) Shutdown(context.Context) error {
+	close(p.stop)
+	p.wg.Wait()
+	return nil
+}
+
+// ConsumeLogs forwards ld, then — once accepted — analyses its summaries:
+// a refused batch is retried by the sender and must be analysed once.
+func (p *anomalyProcessor) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
+	var buckets []*chaosconv.Bucket
+	for _, rl := range ld.ResourceLogs().All() {
+		for _, sl := range rl.ScopeLogs().All() {
+			for _, lr := range sl.LogRecords().All() {
+				if !chaosconv.IsBucket(lr) {
+					continue
+				}
+				b := &chaosconv.Bucket{}
+				if err := chaosconv.DecodeBucket(lr, b); err != nil {
+					p.set.Logger.Debug("anomaly: invalid chaos.bucket ignored", zap.Error(err))
+					continue
+				}
+				if b.Width == p.cfg.Width {
+					buckets = append(buckets, b)
+				}
+			}
+		}
+	}
+	if err := p.next.ConsumeLogs(ctx, ld); err != nil {
+		return err
+	}
+	if len(buckets) == 0 {
+		return nil
+	}
+	p.mu.Lock()
+	now := p.now()
+	for _, b := range buckets {
+		p.engine.Observe(b)
+		if b.StartUnixNano > p.maxAt {
+			p.maxAt, p.lastArrival = b.StartUnixNano, now
+		}
+	}
+	p.engine.Settle()
+	out := p.drainLocked()
+	p.mu.Unlock()
+	p.emit(ctx, out)
+	return nil
+}
+
+// tick declares buckets complete by the wall clock — relative to the
+// newest bucket and when it arrived, so a replay of old data is not
+// mistaken for silence — and retries refused records.
+func (p *anomalyProcessor) tick(ctx context.Context) {
+	p.mu.Lock()
+	if !p.lastArrival.IsZero() {
+		elapsed := p.now().Sub(p.lastArrival) - p.cfg.SilenceGrace
+		if elapsed > 0 {
+			p.engine.Advance(p.maxAt + int64(p.cfg.Width) + int64(elapsed))
+		}
+	}
+	out := p.drainLocked()
+	pending := p.pending
+	p.pending, p.nPending = nil, 0
+	p.mu.Unlock()
+	for _, ld := range pending {
+		p.emit(ctx, ld)
+	}
+	p.emit(ctx, out)
+}
+
+// drainLocked encodes the engine's output; the zero plog.Logs means none.
+func (p *anomalyProcessor) drainLocked() plog.Logs {
+	o := p.engine.Drain()
+	n := len(o.Anomalies) + len(o.Trends) + len(o.Forecasts) + len(o.Health)
+	if n == 0 {
+		return plog.Logs{}
+	}
+	ld := plog.NewLogs()
+	sl := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty()
+	sl.Scope().SetName(metadata.ScopeName)
+	sl.Scope().SetVersion(p.set.BuildInfo.Version)
+	records := sl.LogRecords()
+	records.EnsureCapacity(n)
+	observed := pcommon.NewTimestampFromTime(p.now())
+	for i := range o.Anomalies {
+		lr := records.AppendEmpty()
+		chaosconv.EncodeAnomaly(&o.Anomalies[i], lr)
+		lr.SetObservedTimestamp(observed)
+	}
+	for i := range o.Trends {
+		lr := records.AppendEmpty()
+		chaosconv.EncodeTrend(&o.Trends[i], lr)
+		lr.SetObservedTimestamp(observed)
+	}
+	for i := range o.Forecasts {
+		lr := records.AppendEmpty()
+		chaosconv.EncodeForecast(&o.Forecasts[i], lr)
+		lr.SetObservedTimestamp(observed)
+	}
+	for i := range o.Health {
+		lr := records.AppendEmpty()
+		chaosconv.EncodeHealth(&o.Health[i], lr)
+		lr.SetObservedTimestamp(observed)
+	}
+	return ld
+}
+
+func (p *anomalyProcessor) emit(ctx context.Context, ld plog.Logs) {
+	if ld == (plog.Logs{}) {
+		return
+	}
+	if err := p.next.ConsumeLogs(ctx, ld); err != nil {
+		n := ld.LogRecordCount()
+		p.mu.Lock()
+		keep := p.nPending+n <= maxPending
+		if keep {
+			p.pending = append(p.pending, ld)
+			p.nPending += n
+		}
+		p.mu.Unlock()
+		if !keep {
+			p.set.Logger.Error("anomaly: records dropped, the next consumer refused them and the retry buffer is full",
+				zap.Int("records", n), zap.Error(err))
+		}
+	}
+}
