@@ -19,7 +19,7 @@ func readConventions(t *testing.T) string {
 
 func TestEveryKeyIsDocumented(t *testing.T) {
 	doc := readConventions(t)
-	keys := append(append(append([]string{}, EventKeys...), BucketKeys...), AttrServiceName,
+	keys := append(append(append(append([]string{}, EventKeys...), BucketKeys...), AnalysisKeys...), AttrServiceName,
 		AttrCheckpointMaxEventTime, AttrCheckpointClosedThrough)
 	for _, k := range keys {
 		require.Contains(t, doc, "| `"+k+"`", "attribute %s is not in docs/semantic-conventions.md", k)
@@ -32,6 +32,9 @@ func TestEveryKeyIsDocumented(t *testing.T) {
 		if n := k.MockForgeName(); n != "" {
 			require.Contains(t, doc, "`"+n+"`", "MockForge variant %s is not documented", n)
 		}
+	}
+	for _, a := range AnomalyTypes {
+		require.Contains(t, doc, "`"+string(a)+"`", "anomaly type %s is not documented", a)
 	}
 	for s := ScopeGlobal; s < scopeCount; s++ {
 		require.Contains(t, doc, "`"+s.String()+"`", "scope %s is not documented", s)

@@ -301,7 +301,7 @@ func (e *Engine) health(s *scopeState, p Point) {
 func (e *Engine) trends(s *scopeState, at int64) {
 	for m, name := range Metrics {
 		sr := s.series[m]
-		if tr, ok := sr.trend(&e.cfg); ok {
+		if tr, ok := sr.trendOf(); ok {
 			tr.Scope, tr.Metric, tr.AtUnixNano = s.ref, name, at
 			e.out.Trends = append(e.out.Trends, tr)
 		}
