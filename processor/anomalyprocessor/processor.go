@@ -10,9 +10,11 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor"
+	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/telemetryattr"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/detect"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/metadata"
 )
@@ -30,6 +32,8 @@ type anomalyProcessor struct {
 	set  processor.Settings
 	next consumer.Logs
 	now  func() time.Time
+	tb   *metadata.TelemetryBuilder
+	reg  metric.Registration
 
 	mu          sync.Mutex
 	engine      *detect.Engine
@@ -37,14 +41,28 @@ type anomalyProcessor struct {
 	lastArrival time.Time // wall time it arrived
 	pending     []plog.Logs
 	nPending    int
+	last        detect.Stats // engine counters already reported
 
 	stop chan struct{}
 	wg   sync.WaitGroup
 }
 
 func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*anomalyProcessor, error) {
-	return &anomalyProcessor{cfg: cfg, set: set, next: next, now: time.Now,
-		engine: detect.New(engineConfig(cfg), cfg.Width), stop: make(chan struct{})}, nil
+	tb, meter, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	if err != nil {
+		return nil, err
+	}
+	p := &anomalyProcessor{cfg: cfg, set: set, next: next, now: time.Now, tb: tb,
+		engine: detect.New(engineConfig(cfg), cfg.Width), stop: make(chan struct{})}
+	p.reg, err = meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		p.mu.Lock()
+		open, scopes := p.engine.OpenAnomalies(), p.engine.Scopes()
+		p.mu.Unlock()
+		o.ObserveInt64(tb.ProcessorAnomalyOpen, int64(open))
+		o.ObserveInt64(tb.ProcessorAnomalyScopes, int64(scopes))
+		return nil
+	}, tb.ProcessorAnomalyOpen, tb.ProcessorAnomalyScopes)
+	return p, err
 }
 
 func (p *anomalyProcessor) Capabilities() consumer.Capabilities {
@@ -72,6 +90,9 @@ func (p *anomalyProcessor) Start(context.Context, component.Host) error {
 func (p *anomalyProcessor) Shutdown(context.Context) error {
 	close(p.stop)
 	p.wg.Wait()
+	if p.reg != nil {
+		return p.reg.Unregister()
+	}
 	return nil
 }
 
@@ -140,6 +161,18 @@ func (p *anomalyProcessor) tick(ctx context.Context) {
 
 // drainLocked encodes the engine's output; the zero plog.Logs means none.
 func (p *anomalyProcessor) drainLocked() plog.Logs {
+	ctx := context.Background()
+	st := p.engine.Stats()
+	if d := int64(st.Points - st.Gaps - (p.last.Points - p.last.Gaps)); d > 0 {
+		p.tb.ProcessorAnomalySummaries.Add(ctx, d, telemetryattr.Option("outcome", "analysed"))
+	}
+	if d := int64(st.Ignored + st.DroppedScopes - p.last.Ignored - p.last.DroppedScopes); d > 0 {
+		p.tb.ProcessorAnomalySummaries.Add(ctx, d, telemetryattr.Option("outcome", "ignored"))
+	}
+	if d := int64(st.Gaps - p.last.Gaps); d > 0 {
+		p.tb.ProcessorAnomalyEmptyBuckets.Add(ctx, d)
+	}
+	p.last = st
 	o := p.engine.Drain()
 	n := len(o.Anomalies) + len(o.Trends) + len(o.Forecasts) + len(o.Health)
 	if n == 0 {
@@ -179,8 +212,8 @@ func (p *anomalyProcessor) emit(ctx context.Context, ld plog.Logs) {
 	if ld == (plog.Logs{}) {
 		return
 	}
+	n := ld.LogRecordCount()
 	if err := p.next.ConsumeLogs(ctx, ld); err != nil {
-		n := ld.LogRecordCount()
 		p.mu.Lock()
 		keep := p.nPending+n <= maxPending
 		if keep {
@@ -189,8 +222,11 @@ func (p *anomalyProcessor) emit(ctx context.Context, ld plog.Logs) {
 		}
 		p.mu.Unlock()
 		if !keep {
+			p.tb.ProcessorAnomalyRecords.Add(ctx, int64(n), telemetryattr.Option("outcome", "dropped"))
 			p.set.Logger.Error("anomaly: records dropped, the next consumer refused them and the retry buffer is full",
 				zap.Int("records", n), zap.Error(err))
 		}
+		return
 	}
+	p.tb.ProcessorAnomalyRecords.Add(ctx, int64(n), telemetryattr.Option("outcome", "emitted"))
 }

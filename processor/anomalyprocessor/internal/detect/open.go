@@ -1,0 +1,17 @@
+package detect
+
+// OpenAnomalies is the number of anomalies open now, all scopes and types.
+func (e *Engine) OpenAnomalies() int {
+	n := 0
+	for _, s := range e.order {
+		for i := range s.life {
+			if s.life[i].open != nil {
+				n++
+			}
+		}
+	}
+	if e.cascade.open != nil {
+		n++
+	}
+	return n
+}
