@@ -21,7 +21,8 @@ FUZZ_TARGETS := \
 	./receiver/chaosreceiver/internal/decoder:FuzzDecode \
 	./receiver/chaosreceiver/internal/decoder:FuzzParseTimestamp \
 	./receiver/chaosreceiver/internal/decoder:FuzzScanString \
-	./internal/sketch:FuzzUnmarshal
+	./internal/sketch:FuzzUnmarshal \
+	./internal/stats:FuzzUnmarshal
 
 # Demo traffic.
 DEMO_SCENARIO ?= all
