@@ -23,6 +23,12 @@ type Config struct {
 	HalfLife float64 `mapstructure:"half_life"`
 	// QuietRatio: fewer than QuietRatio × expected events is quiet.
 	QuietRatio float64 `mapstructure:"quiet_ratio"`
+	// MaxHold is how many consecutive anomalous buckets a baseline skips
+	// before it learns them as the new normal; 0 learns every bucket.
+	MaxHold int `mapstructure:"max_hold"`
+	// MinRatioEvents is the events a bucket needs for its error rate and
+	// saturation to be judged.
+	MinRatioEvents int `mapstructure:"min_ratio_events"`
 	// Trend and forecast settings.
 	TrendWindow     int `mapstructure:"trend_window"`
 	TrendEvery      int `mapstructure:"trend_every"`
@@ -61,6 +67,7 @@ var (
 	errTrendWindow  = errors.New("trend_window must be >= 4")
 	errQuietRatio   = errors.New("quiet_ratio must be in (0, 1)")
 	errSilenceGrace = errors.New("silence_grace must be >= 0")
+	errNegative     = errors.New("max_hold and min_ratio_events must be >= 0")
 )
 
 // Validate checks the configuration at start-up.
@@ -89,6 +96,9 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.QuietRatio <= 0 || cfg.QuietRatio >= 1 {
 		errs = append(errs, errQuietRatio)
+	}
+	if cfg.MaxHold < 0 || cfg.MinRatioEvents < 0 {
+		errs = append(errs, errNegative)
 	}
 	if cfg.SilenceGrace < 0 {
 		errs = append(errs, errSilenceGrace)

@@ -61,6 +61,7 @@ func TestValidate(t *testing.T) {
 		{"trend window", func(c *Config) { c.TrendWindow = 3 }, errTrendWindow},
 		{"quiet ratio", func(c *Config) { c.QuietRatio = 1 }, errQuietRatio},
 		{"silence grace", func(c *Config) { c.SilenceGrace = -time.Second }, errSilenceGrace},
+		{"negative hold", func(c *Config) { c.MaxHold = -1 }, errNegative},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,6 +30,8 @@ func createDefaultConfig() component.Config {
 		Warmup:          d.Warmup,
 		HalfLife:        d.HalfLife,
 		QuietRatio:      d.QuietRatio,
+		MaxHold:         d.MaxHold,
+		MinRatioEvents:  d.MinRatioEvents,
 		TrendWindow:     d.TrendWindow,
 		TrendEvery:      d.TrendEvery,
 		ForecastHorizon: d.ForecastHorizon,
@@ -47,6 +49,7 @@ func engineConfig(cfg *Config) detect.Config {
 		d.Types[chaosconvType(name)] = detect.TypeConfig{Enabled: c.Enabled, Threshold: c.Threshold, MinValue: c.MinValue, Persist: c.Persist, Clear: c.Clear}
 	}
 	d.Warmup, d.HalfLife, d.QuietRatio = cfg.Warmup, cfg.HalfLife, cfg.QuietRatio
+	d.MaxHold, d.MinRatioEvents = cfg.MaxHold, cfg.MinRatioEvents
 	d.TrendWindow, d.TrendEvery, d.ForecastHorizon = cfg.TrendWindow, cfg.TrendEvery, cfg.ForecastHorizon
 	d.LatencyBudgetMs = float64(cfg.LatencyBudget) / float64(time.Millisecond)
 	d.MaxScopes = cfg.MaxScopes

@@ -29,7 +29,7 @@ func describe(a *chaosconv.Anomaly, t chaosconv.AnomalyType, s chaosconv.ScopeRe
 		a.Description = fmt.Sprintf("resource exhaustion on %s: %.0f%% of events are rate-limit or throttling events, %.0f%% expected", where, 100*a.Observed, 100*a.Expected)
 		a.Actions = []string{"check rate limits and client back-off", "check connection and thread pools of the affected service"}
 	case chaosconv.AnomalyCascadingFailure:
-		a.Description = fmt.Sprintf("cascading failure: %.0f services or endpoints over their error floor, up from %.0f", a.Observed, a.Expected)
+		a.Description = fmt.Sprintf("cascading failure: %.0f services or endpoints with an anomalous error rate, up from %.0f", a.Observed, a.Expected)
 		a.Actions = []string{"abort the experiment: impact is spreading beyond its target", "check circuit breakers and bulkheads between the affected services"}
 		if a.Observed >= 2*a.BandHigh {
 			a.Severity = chaosconv.SeverityCritical

@@ -37,7 +37,26 @@ type scopeState struct {
 	seen   bool
 	series [metricCount]*series
 	life   [5]lifecycle
-	since  int // points since trends were last emitted
+	// runZ, runN: the z-scores' sum and count of the current run of
+	// points neither normal nor anomalous, per type (see evaluate).
+	runZ  [5]float64
+	runN  [5]int
+	since int // points since trends were last emitted
+	// held counts, per metric, the consecutive anomalous points the
+	// baseline did not learn.
+	held [metricCount]int
+	// affected: the last point's error rate is anomalous (its
+	// high_error_rate detector hit, or holds an open anomaly): what a
+	// cascade counts.
+	affected bool
+}
+
+// spread counts, in one bucket time and per scope kind (0 services, 1
+// endpoints), the scopes whose error rate is anomalous and, of those, the
+// ones that joined: not affected at their previous point.
+type spread struct {
+	affected, joined [2]int
+	endpoints        bool // the time has endpoint summaries
 }
 
 // Engine keeps the streaming state of every scope.
@@ -47,11 +66,10 @@ type Engine struct {
 	scopes map[chaosconv.ScopeRef]*scopeState
 	order  []*scopeState // creation order: deterministic output
 
-	// cascade: scopes affected (error rate over its floor) per bucket time,
-	// evaluated once a later bucket shows that time is complete.
-	affected map[int64]int
+	// cascade: the spread of a high error rate per bucket time, evaluated
+	// once a later bucket shows that time is complete.
+	affected map[int64]*spread
 	cascade  lifecycle
-	prevHit  int // affected scopes at the previously evaluated time
 	maxAt    int64
 
 	out   Output
@@ -61,7 +79,7 @@ type Engine struct {
 // New returns an engine for buckets of the given width.
 func New(cfg Config, width time.Duration) *Engine {
 	return &Engine{cfg: cfg, width: int64(width), scopes: map[chaosconv.ScopeRef]*scopeState{},
-		affected: map[int64]int{}, maxAt: math.MinInt64}
+		affected: map[int64]*spread{}, maxAt: math.MinInt64}
 }
 
 func (e *Engine) scope(ref chaosconv.ScopeRef) *scopeState {
@@ -99,12 +117,25 @@ func (e *Engine) Observe(b *chaosconv.Bucket) {
 		return
 	}
 	e.fillGap(s, b.StartUnixNano)
-	p := PointOf(b)
-	e.observe(s, p)
-	if b.Scope != chaosconv.ScopeGlobal && p.Values[mErrors] >= e.cfg.Types[chaosconv.AnomalyHighErrorRate].MinValue && b.Events > 0 {
-		e.affected[b.StartUnixNano]++
-	} else if _, ok := e.affected[b.StartUnixNano]; !ok {
-		e.affected[b.StartUnixNano] = 0
+	was := s.affected
+	e.observe(s, PointOf(b))
+	sp := e.affected[b.StartUnixNano]
+	if sp == nil {
+		sp = &spread{}
+		e.affected[b.StartUnixNano] = sp
+	}
+	k := -1
+	switch b.Scope {
+	case chaosconv.ScopeService:
+		k = 0
+	case chaosconv.ScopeEndpoint:
+		k, sp.endpoints = 1, true
+	}
+	if k >= 0 && s.affected {
+		sp.affected[k]++
+		if !was {
+			sp.joined[k]++
+		}
 	}
 	if b.StartUnixNano > e.maxAt {
 		e.maxAt = b.StartUnixNano
@@ -151,19 +182,31 @@ func (e *Engine) settle(before int64) {
 	slices.Sort(times)
 	cfg := e.cfg.Types[chaosconv.AnomalyCascadingFailure]
 	for _, t := range times {
-		n := e.affected[t]
+		sp := e.affected[t]
 		delete(e.affected, t)
 		if !cfg.Enabled {
 			continue
 		}
-		o := observation{value: float64(n), expected: float64(e.prevHit), lo: 0, hi: cfg.MinValue,
-			score: float64(n - e.prevHit)}
-		o.hit = float64(n) >= cfg.MinValue && n > e.prevHit
-		o.normal = float64(n) < cfg.MinValue
-		if e.cascade.open != nil && float64(n) >= cfg.MinValue && n <= e.prevHit {
-			o.hit = false // still spread but no longer spreading: hold
+		// The endpoints are counted, or the services where there are no
+		// endpoint summaries: a failing endpoint's service is affected
+		// too, and counting both would count one failure twice (and a
+		// service crossing its threshold a bucket after its endpoint would
+		// look like spreading).
+		k := 0
+		if sp.endpoints {
+			k = 1
 		}
-		e.prevHit = n
+		n, joined := sp.affected[k], sp.joined[k]
+		o := observation{value: float64(n), expected: float64(n - joined), lo: 0, hi: cfg.MinValue,
+			score: float64(joined)}
+		// Spreading is scopes joining the ones already affected: the
+		// first bucket of an outage, however many scopes it hits at once,
+		// is its onset, not spreading. Counting joins rather than the
+		// growth of n keeps a scope whose noisy error rate drops out for a
+		// bucket from breaking the streak. Still spread but no longer
+		// spreading holds an open cascade.
+		o.hit = float64(n) >= cfg.MinValue && joined > 0 && n > joined
+		o.normal = float64(n) < cfg.MinValue
 		ref := chaosconv.ScopeRef{Kind: chaosconv.ScopeGlobal}
 		if a := e.cascade.step(&cfg, e.width, t, o, func(a *chaosconv.Anomaly) {
 			describe(a, chaosconv.AnomalyCascadingFailure, ref, "affected_scopes")
@@ -174,21 +217,48 @@ func (e *Engine) settle(before int64) {
 }
 
 // observe runs every detector of a scope on one point, then learns it.
+//
+// A metric's baseline does not learn a point that one of its detectors
+// finds anomalous (a hit, or an open anomaly not back to normal), for at
+// most MaxHold points in a row. The robust baseline clips each point, but
+// learning a sustained anomaly still drags its level and inflates its
+// scale for about an hour (a ten-bucket error burst doubles the scale),
+// which hides the next anomaly of the same scope — in chaos experiments
+// the same fault comes back. A change that lasts longer than MaxHold is
+// the new normal and is learnt.
 func (e *Engine) observe(s *scopeState, p Point) {
 	e.stats.Points++
 	s.seen, s.last = true, p.At
+	var hold [metricCount]bool
 	for typ, i := range typeIndex {
 		cfg := e.cfg.Types[typ]
-		if !cfg.Enabled {
+		// A cascade counts the scopes whose high_error_rate detector
+		// finds their error rate anomalous: with cascades on, that
+		// detector runs even when disabled, without records.
+		silent := !cfg.Enabled && typ == chaosconv.AnomalyHighErrorRate && e.cfg.Types[chaosconv.AnomalyCascadingFailure].Enabled
+		if !cfg.Enabled && !silent {
 			continue
 		}
 		o := e.evaluate(typ, &cfg, s, p)
 		metric := metricOf(typ)
-		if a := s.life[i].step(&cfg, e.width, p.At, o, func(a *chaosconv.Anomaly) { describe(a, typ, s.ref, metric) }); a != nil {
+		if a := s.life[i].step(&cfg, e.width, p.At, o, func(a *chaosconv.Anomaly) { describe(a, typ, s.ref, metric) }); a != nil && !silent {
 			e.out.Anomalies = append(e.out.Anomalies, *a)
+		}
+		anomalous := o.hit || (s.life[i].open != nil && !o.normal)
+		if anomalous {
+			hold[metricIndex(metric)] = true
+		}
+		if typ == chaosconv.AnomalyHighErrorRate {
+			s.affected = anomalous
 		}
 	}
 	for m, v := range p.Values {
+		if !hold[m] {
+			s.held[m] = 0
+		} else if s.held[m] < e.cfg.MaxHold {
+			s.held[m]++
+			continue
+		}
 		if !math.IsNaN(v) {
 			s.series[m].update(v)
 		}
@@ -215,40 +285,125 @@ func metricOf(t chaosconv.AnomalyType) string {
 
 // evaluate is each detector's test of one point against its series'
 // baseline, before the point is learnt.
+//
+// Persistence has the same hysteresis as clearing: a streak starts with a
+// point over the threshold and goes on while the points are not back to
+// normal, so that an anomalous level whose buckets scatter around the
+// threshold (a high error rate measured over a few dozen events) is not
+// restarted by each bucket that happens to fall a little short.
+//
+// A detector that opens on a single point (Persist 1: event spikes) has
+// no streak to gather evidence in, and a spike of a few buckets, each
+// short of the threshold, would go unseen: there, a run of consecutive
+// points that are not normal is also a hit when its combined z-score
+// (Stouffer's: the sum over √n) reaches the threshold — as unlikely in
+// noise as one point over it.
 func (e *Engine) evaluate(typ chaosconv.AnomalyType, cfg *TypeConfig, s *scopeState, p Point) observation {
+	o, judged := e.test(typ, cfg, s, p)
+	i := typeIndex[typ]
+	if judged && !o.hit && !o.normal && s.life[i].streak > 0 {
+		o.hit = true
+	}
+	if cfg.Persist <= 1 && cfg.Threshold > 0 && judged { // a z-score detector
+		if o.normal || s.life[i].open != nil {
+			s.runZ[i], s.runN[i] = 0, 0
+		} else {
+			s.runZ[i] += o.score
+			s.runN[i]++
+			if s.runN[i] > 1 && s.runZ[i]/math.Sqrt(float64(s.runN[i])) >= cfg.Threshold && o.value >= cfg.MinValue {
+				o.hit = true
+			}
+		}
+	}
+	return o
+}
+
+// test is the detector's verdict on p alone; judged is false when p says
+// nothing either way (a ratio of too few events).
+func (e *Engine) test(typ chaosconv.AnomalyType, cfg *TypeConfig, s *scopeState, p Point) (o observation, judged bool) {
 	clear := cfg.Threshold * e.cfg.ClearRatio
 	switch typ {
 	case chaosconv.AnomalyUnexpectedQuiet:
 		sr := s.series[mEvents]
 		x, mean := p.Values[mEvents], sr.mean()
-		o := observation{value: x, expected: mean, lo: e.cfg.QuietRatio * mean, hi: math.Inf(1)}
+		o = observation{value: x, expected: mean, lo: e.cfg.QuietRatio * mean, hi: math.Inf(1)}
 		if !sr.warm() || mean < cfg.MinValue {
 			o.normal = true
-			return o
+			return o, true
 		}
 		o.score = -(mean - x) / sr.scale()
 		o.hit = x <= e.cfg.QuietRatio*mean
 		o.normal = x >= 0.5*mean
-		return o
+		return o, true
 	default:
 		m := metricIndex(metricOf(typ))
 		sr := s.series[m]
 		x := p.Values[m]
 		if math.IsNaN(x) {
-			return observation{normal: true, value: x}
+			return observation{normal: true, value: x}, true
 		}
 		lo, hi := sr.band(cfg.Threshold)
-		o := observation{value: x, expected: sr.mean(), lo: lo, hi: hi}
+		o = observation{value: x, expected: sr.mean(), lo: lo, hi: hi}
 		if !sr.warm() {
 			o.normal = true
-			return o
+			return o, true
 		}
-		o.score = sr.z(x)
+		if (m == mErrors || m == mSaturation) && p.Values[mEvents] < float64(e.cfg.MinRatioEvents) {
+			// A ratio of a handful of events (1 fault out of 2) is no
+			// evidence either way: an open anomaly is held, a streak
+			// is not continued.
+			return o, false
+		}
+		switch mean, sd := sr.mean(), sr.scale(); {
+		case m == mEvents && mean > 0:
+			// Counts are tested on the square-root scale, their
+			// variance-stabilising transform (Anscombe): a count of
+			// mean 3 reaches 12 by chance far more often than the
+			// Gaussian z says. The σ of √x is sd/(2√mean) (delta
+			// method), with sd floored at the Poisson √mean: a count is
+			// at least that noisy, and a spread estimated from a few
+			// dozen points can come out low.
+			sd = math.Max(sd, math.Sqrt(mean))
+			o.score = 2 * math.Sqrt(mean) * (math.Sqrt(x) - math.Sqrt(mean)) / sd
+			o.lo, o.hi = sqrtBand(mean, sd, -cfg.Threshold), sqrtBand(mean, sd, cfg.Threshold)
+		case m == mLatency && mean > 0:
+			// A p95 delay is positive and right-skewed (for lognormal
+			// delays its sampling distribution is close to lognormal: a
+			// bucket's p95 of a dozen delays doubles by chance far more
+			// often than it halves). It is tested on the log scale, with
+			// the baseline's relative scale as the σ of log x (delta
+			// method), which makes its noise symmetric again.
+			o.score = logZ(x, mean, sd)
+			o.lo, o.hi = logBand(mean, sd, -cfg.Threshold), logBand(mean, sd, cfg.Threshold)
+		default:
+			o.score = sr.z(x)
+		}
 		o.hit = o.score >= cfg.Threshold && x >= cfg.MinValue
 		o.normal = o.score < clear || x < cfg.MinValue
-		return o
+		return o, true
 	}
 }
+
+// sqrtBand is the count whose square-root z-score is z (see test).
+func sqrtBand(mean, sd, z float64) float64 {
+	r := math.Sqrt(mean) + z*sd/(2*math.Sqrt(mean))
+	if r < 0 {
+		return 0
+	}
+	return r * r
+}
+
+// logZ is the z-score of log x against a baseline of level mean > 0 and
+// scale sd: log(x/mean) / (sd/mean).
+func logZ(x, mean, sd float64) float64 {
+	if !(x > 0) {
+		return math.Inf(-1)
+	}
+	return math.Log(x/mean) / (sd / mean)
+}
+
+// logBand is the value whose logZ is z.
+func logBand(mean, sd, z float64) float64 { return mean * math.Exp(z*sd/mean) }
 
 func metricIndex(name string) int {
 	for i, m := range Metrics {
