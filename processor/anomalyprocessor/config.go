@@ -42,6 +42,13 @@ type Config struct {
 	SilenceGrace time.Duration `mapstructure:"silence_grace"`
 	// FlushInterval is how often the wall clock is checked for silence.
 	FlushInterval time.Duration `mapstructure:"flush_interval"`
+	// Storage names a storage extension (e.g. file_storage) where the
+	// detector state is checkpointed, so a restart keeps baselines, trend
+	// windows and open anomalies.
+	Storage *component.ID `mapstructure:"storage"`
+	// CheckpointInterval is how often the state is checkpointed (and
+	// always at shutdown).
+	CheckpointInterval time.Duration `mapstructure:"checkpoint_interval"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -68,6 +75,7 @@ var (
 	errQuietRatio   = errors.New("quiet_ratio must be in (0, 1)")
 	errSilenceGrace = errors.New("silence_grace must be >= 0")
 	errNegative     = errors.New("max_hold and min_ratio_events must be >= 0")
+	errCheckpoint   = errors.New("checkpoint_interval must be > 0 when storage is set")
 )
 
 // Validate checks the configuration at start-up.
@@ -99,6 +107,9 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.MaxHold < 0 || cfg.MinRatioEvents < 0 {
 		errs = append(errs, errNegative)
+	}
+	if cfg.Storage != nil && cfg.CheckpointInterval <= 0 {
+		errs = append(errs, errCheckpoint)
 	}
 	if cfg.SilenceGrace < 0 {
 		errs = append(errs, errSilenceGrace)

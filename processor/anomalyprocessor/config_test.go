@@ -62,6 +62,10 @@ func TestValidate(t *testing.T) {
 		{"quiet ratio", func(c *Config) { c.QuietRatio = 1 }, errQuietRatio},
 		{"silence grace", func(c *Config) { c.SilenceGrace = -time.Second }, errSilenceGrace},
 		{"negative hold", func(c *Config) { c.MaxHold = -1 }, errNegative},
+		{"storage without interval", func(c *Config) {
+			id := component.MustNewID("file_storage")
+			c.Storage, c.CheckpointInterval = &id, 0
+		}, errCheckpoint},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

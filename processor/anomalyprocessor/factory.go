@@ -25,20 +25,21 @@ func createDefaultConfig() component.Config {
 		detectors[string(t)] = DetectorConfig{Enabled: c.Enabled, Threshold: c.Threshold, MinValue: c.MinValue, Persist: c.Persist, Clear: c.Clear}
 	}
 	return &Config{
-		Width:           time.Minute,
-		Detectors:       detectors,
-		Warmup:          d.Warmup,
-		HalfLife:        d.HalfLife,
-		QuietRatio:      d.QuietRatio,
-		MaxHold:         d.MaxHold,
-		MinRatioEvents:  d.MinRatioEvents,
-		TrendWindow:     d.TrendWindow,
-		TrendEvery:      d.TrendEvery,
-		ForecastHorizon: d.ForecastHorizon,
-		LatencyBudget:   time.Duration(d.LatencyBudgetMs) * time.Millisecond,
-		MaxScopes:       d.MaxScopes,
-		SilenceGrace:    45 * time.Second,
-		FlushInterval:   time.Second,
+		Width:              time.Minute,
+		Detectors:          detectors,
+		Warmup:             d.Warmup,
+		HalfLife:           d.HalfLife,
+		QuietRatio:         d.QuietRatio,
+		MaxHold:            d.MaxHold,
+		MinRatioEvents:     d.MinRatioEvents,
+		TrendWindow:        d.TrendWindow,
+		TrendEvery:         d.TrendEvery,
+		ForecastHorizon:    d.ForecastHorizon,
+		LatencyBudget:      time.Duration(d.LatencyBudgetMs) * time.Millisecond,
+		MaxScopes:          d.MaxScopes,
+		SilenceGrace:       45 * time.Second,
+		FlushInterval:      time.Second,
+		CheckpointInterval: 30 * time.Second,
 	}
 }
 

@@ -2,11 +2,14 @@ package anomalyprocessor // import "github.com/otelcol-chaos/otelcol-chaos/proce
 
 import (
 	"context"
+	"errors"
+	"math"
 	"sync"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/extension/xextension/storage"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor"
@@ -14,6 +17,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/checkpoint"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/telemetryattr"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/detect"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/metadata"
@@ -43,9 +47,14 @@ type anomalyProcessor struct {
 	nPending    int
 	last        detect.Stats // engine counters already reported
 
+	store storage.Client // nil without a storage extension
+
 	stop chan struct{}
 	wg   sync.WaitGroup
 }
+
+// checkpointKey is the storage key of the detector state.
+const checkpointKey = "anomaly_detector_state"
 
 func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*anomalyProcessor, error) {
 	tb, meter, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
@@ -69,30 +78,88 @@ func (p *anomalyProcessor) Capabilities() consumer.Capabilities {
 	return consumer.Capabilities{MutatesData: false}
 }
 
-func (p *anomalyProcessor) Start(context.Context, component.Host) error {
+// Start restores the detector state when storage is configured, then
+// starts the wall-clock ticker (silence, retries, checkpoints).
+func (p *anomalyProcessor) Start(ctx context.Context, host component.Host) error {
+	if p.cfg.Storage != nil {
+		client, err := checkpoint.Open(ctx, host, *p.cfg.Storage, component.KindProcessor, p.set.ID)
+		if err != nil {
+			return err
+		}
+		p.store = client
+		if err := p.restore(ctx); err != nil {
+			return err
+		}
+	}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
 		t := time.NewTicker(p.cfg.FlushInterval)
 		defer t.Stop()
+		var save <-chan time.Time
+		if p.store != nil {
+			c := time.NewTicker(p.cfg.CheckpointInterval)
+			defer c.Stop()
+			save = c.C
+		}
 		for {
 			select {
 			case <-p.stop:
 				return
 			case <-t.C:
 				p.tick(context.Background())
+			case <-save:
+				if err := p.save(context.Background()); err != nil {
+					p.set.Logger.Warn("anomaly: checkpoint failed", zap.Error(err))
+				}
 			}
 		}
 	}()
 	return nil
 }
 
-func (p *anomalyProcessor) Shutdown(context.Context) error {
+// Shutdown stops the ticker and checkpoints the detector state.
+func (p *anomalyProcessor) Shutdown(ctx context.Context) error {
 	close(p.stop)
 	p.wg.Wait()
+	var errs []error
 	if p.reg != nil {
-		return p.reg.Unregister()
+		errs = append(errs, p.reg.Unregister())
 	}
+	if p.store != nil {
+		errs = append(errs, p.save(ctx), p.store.Close(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+func (p *anomalyProcessor) save(ctx context.Context) error {
+	p.mu.Lock()
+	data, err := p.engine.MarshalBinary()
+	p.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return p.store.Set(ctx, checkpointKey, data)
+}
+
+// restore loads the state of a previous run. A snapshot that does not fit
+// (another width, another version) is logged and ignored: the detectors
+// warm up again rather than misread it.
+func (p *anomalyProcessor) restore(ctx context.Context) error {
+	data, err := p.store.Get(ctx, checkpointKey)
+	if err != nil || data == nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.engine.UnmarshalBinary(data); err != nil {
+		p.set.Logger.Warn("anomaly: checkpoint ignored, detectors start afresh", zap.Error(err))
+		return nil
+	}
+	if at := p.engine.MaxAt(); at != math.MinInt64 {
+		p.maxAt, p.lastArrival = at, p.now()
+	}
+	p.set.Logger.Info("anomaly: detector state restored from checkpoint", zap.Int("scopes", p.engine.Scopes()))
 	return nil
 }
 

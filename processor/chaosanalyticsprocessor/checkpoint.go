@@ -2,7 +2,6 @@ package chaosanalyticsprocessor // import "github.com/otelcol-chaos/otelcol-chao
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"go.opentelemetry.io/collector/component"
@@ -12,13 +11,12 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/checkpoint"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/chaosanalyticsprocessor/internal/aggregate"
 )
 
 // checkpointKey is the storage key of the open-bucket checkpoint.
 const checkpointKey = "chaos_analytics_open_buckets"
-
-var errNotStorage = errors.New("is not a storage extension")
 
 // checkpointer persists the open buckets through a storage extension. The
 // checkpoint is the open buckets as chaos.bucket records (the same
@@ -29,17 +27,9 @@ type checkpointer struct {
 }
 
 func newCheckpointer(ctx context.Context, host component.Host, storageID, self component.ID) (*checkpointer, error) {
-	ext, ok := host.GetExtensions()[storageID]
-	if !ok {
-		return nil, fmt.Errorf("storage %q: no such extension; add it under extensions and service::extensions", storageID)
-	}
-	se, ok := ext.(storage.Extension)
-	if !ok {
-		return nil, fmt.Errorf("storage %q %w", storageID, errNotStorage)
-	}
-	client, err := se.GetClient(ctx, component.KindProcessor, self, "")
+	client, err := checkpoint.Open(ctx, host, storageID, component.KindProcessor, self)
 	if err != nil {
-		return nil, fmt.Errorf("storage %q: %w", storageID, err)
+		return nil, err
 	}
 	return &checkpointer{client: client}, nil
 }

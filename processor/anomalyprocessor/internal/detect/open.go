@@ -15,3 +15,6 @@ func (e *Engine) OpenAnomalies() int {
 	}
 	return n
 }
+
+// MaxAt is the start of the newest bucket observed (math.MinInt64 before any).
+func (e *Engine) MaxAt() int64 { return e.maxAt }
