@@ -82,9 +82,20 @@ func beginRecord(lr plog.LogRecord, kind string, at int64, sev plog.SeverityNumb
 	lr.SetEventName(kind)
 	lr.SetTimestamp(pcommon.Timestamp(at))
 	lr.SetSeverityNumber(sev)
-	lr.SetSeverityText(sev.String())
+	lr.SetSeverityText(severityText(sev))
 	lr.Body().SetStr(body)
 	return lr.Attributes()
+}
+
+// severityText spells severities as chaos.event records do: INFO, WARN, ERROR.
+func severityText(n plog.SeverityNumber) string {
+	switch n {
+	case plog.SeverityNumberError:
+		return "ERROR"
+	case plog.SeverityNumberWarn:
+		return "WARN"
+	}
+	return "INFO"
 }
 
 func severityNumber(s Severity) plog.SeverityNumber {

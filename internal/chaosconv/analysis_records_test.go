@@ -17,6 +17,7 @@ func TestAnalysisRecordsRoundTrip(t *testing.T) {
 	EncodeAnomaly(&an, lr)
 	require.Equal(t, RecordAnomaly, lr.EventName())
 	require.Equal(t, plog.SeverityNumberError, lr.SeverityNumber())
+	require.Equal(t, "ERROR", lr.SeverityText())
 	var gotA Anomaly
 	require.NoError(t, DecodeAnomaly(lr, &gotA))
 	require.Equal(t, an, gotA)
