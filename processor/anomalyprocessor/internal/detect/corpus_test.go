@@ -554,9 +554,6 @@ func classify(typ chaosconv.AnomalyType, act, norm expect) (class, string) {
 	return clsNone, ""
 }
 
-var perScopeTypes = []chaosconv.AnomalyType{chaosconv.AnomalyEventSpike, chaosconv.AnomalyLatency,
-	chaosconv.AnomalyHighErrorRate, chaosconv.AnomalyResourceExhaustion, chaosconv.AnomalyUnexpectedQuiet}
-
 func (s *scenario) expectAt(sc labelScope, t int, skip func(*effect) bool) expect {
 	ps := make([]params, len(sc.eps))
 	for j, i := range sc.eps {

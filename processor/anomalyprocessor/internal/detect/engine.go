@@ -8,11 +8,22 @@ import (
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
 )
 
-// typeIndex orders the anomaly types for per-scope arrays.
-var typeIndex = map[chaosconv.AnomalyType]int{
-	chaosconv.AnomalyEventSpike: 0, chaosconv.AnomalyLatency: 1, chaosconv.AnomalyHighErrorRate: 2,
-	chaosconv.AnomalyResourceExhaustion: 3, chaosconv.AnomalyUnexpectedQuiet: 4,
+// perScopeTypes are the detectors run on each scope, in a fixed order:
+// the order of the records they emit in one bucket must not depend on Go's
+// map iteration. Their position is their index in per-scope arrays.
+var perScopeTypes = []chaosconv.AnomalyType{
+	chaosconv.AnomalyEventSpike, chaosconv.AnomalyLatency, chaosconv.AnomalyHighErrorRate,
+	chaosconv.AnomalyResourceExhaustion, chaosconv.AnomalyUnexpectedQuiet,
 }
+
+// typeIndex is each per-scope type's position in perScopeTypes.
+var typeIndex = func() map[chaosconv.AnomalyType]int {
+	m := map[chaosconv.AnomalyType]int{}
+	for i, t := range perScopeTypes {
+		m[t] = i
+	}
+	return m
+}()
 
 // maxGap bounds the empty buckets filled in for a scope that went silent,
 // so one scope back after a day does not cost a day of points.
@@ -230,7 +241,7 @@ func (e *Engine) observe(s *scopeState, p Point) {
 	e.stats.Points++
 	s.seen, s.last = true, p.At
 	var hold [metricCount]bool
-	for typ, i := range typeIndex {
+	for i, typ := range perScopeTypes {
 		cfg := e.cfg.Types[typ]
 		// A cascade counts the scopes whose high_error_rate detector
 		// finds their error rate anomalous: with cascades on, that
