@@ -67,11 +67,7 @@ unit:
 	$(GO) test -race -count=1 ./...
 
 fuzz:
-	@for entry in $(FUZZ_TARGETS); do \
-		pkg=$${entry%%:*}; t=$${entry##*:}; \
-		echo "fuzz $$t ($$pkg) for $(FUZZTIME)"; \
-		$(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
-	done
+	FUZZTIME=$(FUZZTIME) GO=$(GO) scripts/fuzz-bounded.sh $(FUZZ_TARGETS)
 
 # Starts the built binary, posts events over HTTP and checks every one
 # arrives downstream with the right attributes.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+
+	"github.com/otelcol-chaos/otelcol-chaos/internal/binenc"
 )
 
 // encodingVersion is the first byte of every encoded sketch.
@@ -99,56 +101,8 @@ func (s *Sketch) UnmarshalBinary(b []byte) error {
 	return nil
 }
 
-// decoder reads varints with a sticky error.
-type decoder struct {
-	b   []byte
-	off int
-	err error
-}
-
-func (d *decoder) fail(format string, args ...any) {
-	if d.err == nil {
-		d.err = fmt.Errorf("%w: %s (at byte %d)", ErrCorrupt, fmt.Sprintf(format, args...), d.off)
-	}
-}
-
-func (d *decoder) uvarint(what string) uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.b[d.off:])
-	switch {
-	case n == 0:
-		d.fail("truncated %s", what)
-		return 0
-	case n < 0:
-		d.fail("%s overflows 64 bits", what)
-		return 0
-	case n > 1 && d.b[d.off+n-1] == 0:
-		d.fail("non-minimal varint for %s", what)
-		return 0
-	}
-	d.off += n
-	return v
-}
-
-func (d *decoder) varint(what string) int64 {
-	u := d.uvarint(what)
-	return int64(u>>1) ^ -int64(u&1) // zigzag, as binary.Varint
-}
-
-func (d *decoder) float(what string) float64 {
-	if d.err != nil {
-		return 0
-	}
-	if len(d.b)-d.off < 8 {
-		d.fail("truncated %s", what)
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b[d.off:]))
-	d.off += 8
-	return v
-}
+// decoder reads the encoding with a sticky error (see internal/binenc).
+type decoder struct{ binenc.Reader }
 
 // decode fills the reset sketch s from b.
 func (s *Sketch) decode(b []byte) error {
@@ -158,46 +112,46 @@ func (s *Sketch) decode(b []byte) error {
 	if b[0] != encodingVersion {
 		return fmt.Errorf("%w: unsupported version %d", ErrCorrupt, b[0])
 	}
-	d := &decoder{b: b, off: 1}
-	count := d.uvarint("count")
-	if d.err == nil && count > 0 {
+	d := &decoder{binenc.Reader{B: b, Off: 1, Corrupt: ErrCorrupt}}
+	count := d.Uvarint("count")
+	if d.Err == nil && count > 0 {
 		s.decodeContent(d, count)
 	}
-	if d.err == nil && d.off != len(b) {
-		d.fail("%d trailing bytes", len(b)-d.off)
+	if d.Err == nil && d.Off != len(b) {
+		d.Fail("%d trailing bytes", len(b)-d.Off)
 	}
-	return d.err
+	return d.Err
 }
 
 func (s *Sketch) decodeContent(d *decoder, count uint64) {
-	zero := d.uvarint("zero count")
-	sumHi := d.uvarint("sum")
-	sumLo := d.uvarint("sum")
-	mn := d.float("min")
-	mx := d.float("max")
-	if d.err != nil {
+	zero := d.Uvarint("zero count")
+	sumHi := d.Uvarint("sum")
+	sumLo := d.Uvarint("sum")
+	mn := d.Float64("min")
+	mx := d.Float64("max")
+	if d.Err != nil {
 		return
 	}
 	switch {
 	case zero > count:
-		d.fail("zero count %d above count %d", zero, count)
+		d.Fail("zero count %d above count %d", zero, count)
 	case !(mn >= 0 && mn <= mx && mx <= MaxValue) || math.Signbit(mn):
-		d.fail("invalid min %v or max %v", mn, mx)
+		d.Fail("invalid min %v or max %v", mn, mx)
 	case (zero > 0) != (mn <= MinIndexableValue):
-		d.fail("min %v inconsistent with zero count %d", mn, zero)
+		d.Fail("min %v inconsistent with zero count %d", mn, zero)
 	case (zero < count) != (mx > MinIndexableValue):
-		d.fail("max %v inconsistent with the bins", mx)
+		d.Fail("max %v inconsistent with the bins", mx)
 	case count == 1 && mn != mx:
-		d.fail("min %v differs from max %v with a single value", mn, mx)
+		d.Fail("min %v differs from max %v with a single value", mn, mx)
 	}
-	if d.err != nil {
+	if d.Err != nil {
 		return
 	}
 	// Every value v contributes nanos(v), monotonic in v, to the sum.
 	lowHi, lowLo := bits.Mul64(nanos(mn), count)
 	upHi, upLo := bits.Mul64(nanos(mx), count)
 	if less128(sumHi, sumLo, lowHi, lowLo) || less128(upHi, upLo, sumHi, sumLo) {
-		d.fail("sum outside [count×min, count×max]")
+		d.Fail("sum outside [count×min, count×max]")
 		return
 	}
 	s.count, s.zero = count, zero
@@ -207,30 +161,30 @@ func (s *Sketch) decodeContent(d *decoder, count uint64) {
 		return
 	}
 
-	lo := d.varint("lowest bin")
-	width := d.uvarint("bin count")
-	if d.err != nil {
+	lo := d.Varint("lowest bin")
+	width := d.Uvarint("bin count")
+	if d.Err != nil {
 		return
 	}
 	if width == 0 || width > maxEncodedWidth {
-		d.fail("%d bins, want 1 to %d", width, maxEncodedWidth)
+		d.Fail("%d bins, want 1 to %d", width, maxEncodedWidth)
 		return
 	}
 	if lo < MinIndex || lo > MaxIndex || lo+int64(width)-1 > MaxIndex {
-		d.fail("bins %d to %d outside [%d, %d]", lo, lo+int64(width)-1, MinIndex, MaxIndex)
+		d.Fail("bins %d to %d outside [%d, %d]", lo, lo+int64(width)-1, MinIndex, MaxIndex)
 		return
 	}
 	first, w := int32(lo), int32(width)
 	hi := first + w - 1
 	if index(mx) != hi {
-		d.fail("max %v not in the highest bin %d", mx, hi)
+		d.Fail("max %v not in the highest bin %d", mx, hi)
 		return
 	}
 	if zero == 0 {
 		// The minimum is in the lowest bin, unless the lowest bins were
 		// collapsed into it, which needs MaxBins bins.
 		if im := index(mn); im > first || (im < first && w != MaxBins) {
-			d.fail("min %v inconsistent with the lowest bin %d", mn, first)
+			d.Fail("min %v inconsistent with the lowest bin %d", mn, first)
 			return
 		}
 	}
@@ -238,23 +192,23 @@ func (s *Sketch) decodeContent(d *decoder, count uint64) {
 	s.lo, s.width = first, w
 	var total uint64
 	for k, run := int32(0), false; k < w; {
-		c := d.uvarint("bin")
-		if d.err != nil {
+		c := d.Uvarint("bin")
+		if d.Err != nil {
 			return
 		}
 		if c == 0 {
-			r := d.uvarint("run length")
+			r := d.Uvarint("run length")
 			switch {
-			case d.err != nil:
+			case d.Err != nil:
 				return
 			case k == 0:
-				d.fail("empty lowest bin")
+				d.Fail("empty lowest bin")
 				return
 			case run:
-				d.fail("consecutive runs of empty bins")
+				d.Fail("consecutive runs of empty bins")
 				return
 			case w-k < 2 || r > uint64(w-k-2): // the highest bin must stay
-				d.fail("run of %d empty bins too long", r+1)
+				d.Fail("run of %d empty bins too long", r+1)
 				return
 			}
 			k += int32(r) + 1
@@ -264,7 +218,7 @@ func (s *Sketch) decodeContent(d *decoder, count uint64) {
 		var carry uint64
 		total, carry = bits.Add64(total, c, 0)
 		if carry != 0 {
-			d.fail("bin counts overflow")
+			d.Fail("bin counts overflow")
 			return
 		}
 		s.addBin(first+k, c)
@@ -272,7 +226,7 @@ func (s *Sketch) decodeContent(d *decoder, count uint64) {
 		run = false
 	}
 	if total != count-zero {
-		d.fail("bins hold %d values, want %d", total, count-zero)
+		d.Fail("bins hold %d values, want %d", total, count-zero)
 	}
 }
 

@@ -251,7 +251,7 @@ func (b *Baseline) UnmarshalBinary(data []byte) error {
 	cfg.K = d.float("K")
 	cfg.MinScale = d.float("MinScale")
 	cfg.MinRelScale = d.float("MinRelScale")
-	if d.err == nil {
+	if d.Err == nil {
 		if err := cfg.Validate(); err != nil {
 			d.invalidConfig(err)
 		}

@@ -3,9 +3,10 @@ package stats
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"math"
 	"strings"
+
+	"github.com/otelcol-chaos/otelcol-chaos/internal/binenc"
 )
 
 // encodingVersion is the first byte of every encoding.
@@ -37,64 +38,33 @@ func appendHeader(dst []byte, kind byte) []byte {
 }
 
 // decoder reads an encoding with a sticky error: after the first failure
-// every read returns a zero value, so decoding code checks d.err once at the
+// every read returns a zero value, so decoding code checks d.Err once at the
 // points where it needs valid values.
-type decoder struct {
-	b   []byte
-	off int
-	err error
-}
+type decoder struct{ binenc.Reader }
 
 func newDecoder(b []byte, kind byte, name string) *decoder {
-	d := &decoder{b: b}
+	d := &decoder{binenc.Reader{B: b, Corrupt: ErrCorrupt}}
 	switch {
 	case len(b) < 2:
-		d.fail("truncated %s header", name)
+		d.Fail("truncated %s header", name)
 	case b[0] != encodingVersion:
-		d.fail("unsupported version %d", b[0])
+		d.Fail("unsupported version %d", b[0])
 	case b[1] != kind:
-		d.fail("kind %d is not a %s", b[1], name)
+		d.Fail("kind %d is not a %s", b[1], name)
 	default:
-		d.off = 2
+		d.Off = 2
 	}
 	return d
 }
 
-func (d *decoder) fail(format string, args ...any) {
-	if d.err == nil {
-		d.err = fmt.Errorf("%w: %s (at byte %d)", ErrCorrupt, fmt.Sprintf(format, args...), d.off)
-	}
-}
-
-// uvarint reads a minimal unsigned LEB128 varint.
-func (d *decoder) uvarint(what string) uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.b[d.off:])
-	switch {
-	case n == 0:
-		d.fail("truncated %s", what)
-		return 0
-	case n < 0:
-		d.fail("%s overflows 64 bits", what)
-		return 0
-	case n > 1 && d.b[d.off+n-1] == 0:
-		d.fail("non-minimal varint for %s", what)
-		return 0
-	}
-	d.off += n
-	return v
-}
-
 // count reads a uvarint that must lie in [lo, hi] (hi ≤ math.MaxInt).
 func (d *decoder) count(what string, lo, hi int) int {
-	v := d.uvarint(what)
-	if d.err != nil {
+	v := d.Uvarint(what)
+	if d.Err != nil {
 		return 0
 	}
 	if v < uint64(lo) || v > uint64(hi) {
-		d.fail("%s %d outside [%d, %d]", what, v, lo, hi)
+		d.Fail("%s %d outside [%d, %d]", what, v, lo, hi)
 		return 0
 	}
 	return int(v)
@@ -102,30 +72,24 @@ func (d *decoder) count(what string, lo, hi int) int {
 
 // float reads a finite float64.
 func (d *decoder) float(what string) float64 {
-	if d.err != nil {
+	at := d.Off
+	v := d.Float64(what)
+	if d.Err == nil && !finite(v) {
+		d.Off = at
+		d.Fail("%s is %v", what, v)
 		return 0
 	}
-	if len(d.b)-d.off < 8 {
-		d.fail("truncated %s", what)
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b[d.off:]))
-	if !finite(v) {
-		d.fail("%s is %v", what, v)
-		return 0
-	}
-	d.off += 8
 	return v
 }
 
 // floats reads n finite float64 values into dst[:n]. The caller has checked
 // that n ≤ len(dst).
 func (d *decoder) floats(dst []float64, n int, what string) {
-	if d.err != nil {
+	if d.Err != nil {
 		return
 	}
-	if (len(d.b)-d.off)/8 < n {
-		d.fail("truncated %s: want %d values", what, n)
+	if (len(d.B)-d.Off)/8 < n {
+		d.Fail("truncated %s: want %d values", what, n)
 		return
 	}
 	for i := range n {
@@ -135,21 +99,21 @@ func (d *decoder) floats(dst []float64, n int, what string) {
 
 // end fails if bytes are left over and returns the sticky error.
 func (d *decoder) end() error {
-	if d.err == nil && d.off != len(d.b) {
-		d.fail("%d trailing bytes", len(d.b)-d.off)
+	if d.Err == nil && d.Off != len(d.B) {
+		d.Fail("%d trailing bytes", len(d.B)-d.Off)
 	}
-	return d.err
+	return d.Err
 }
 
 // invalidConfig fails with the error of a configuration's Validate.
 func (d *decoder) invalidConfig(err error) {
-	d.fail("invalid configuration: %s", strings.TrimPrefix(err.Error(), "stats: "))
+	d.Fail("invalid configuration: %s", strings.TrimPrefix(err.Error(), "stats: "))
 }
 
 // check fails with msg unless ok.
 func (d *decoder) check(ok bool, format string, args ...any) {
 	if !ok {
-		d.fail(format, args...)
+		d.Fail(format, args...)
 	}
 }
 

@@ -218,7 +218,7 @@ func (h *Holt) UnmarshalBinary(data []byte) error {
 	cfg.Beta = d.float("beta")
 	cfg.Z = d.float("Z")
 	cfg.ErrorHalfLife = d.float("error half-life")
-	if d.err == nil {
+	if d.Err == nil {
 		if err := cfg.Validate(); err != nil {
 			d.invalidConfig(err)
 		}

@@ -247,11 +247,11 @@ func (m *MannKendall) UnmarshalBinary(data []byte) error {
 	d := newDecoder(data, kindMannKendall, "Mann-Kendall")
 	capacity := d.count("capacity", MinWindow, MaxWindow)
 	n := d.count("point count", 0, capacity)
-	if d.err == nil && (len(d.b)-d.off)/8 < n {
-		d.fail("truncated points: want %d", n)
+	if d.Err == nil && (len(d.B)-d.Off)/8 < n {
+		d.Fail("truncated points: want %d", n)
 	}
-	if d.err != nil {
-		return d.err
+	if d.Err != nil {
+		return d.Err
 	}
 	var r MannKendall
 	r.init(capacity)

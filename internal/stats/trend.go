@@ -248,7 +248,7 @@ func (t *Trend) UnmarshalBinary(data []byte) error {
 	r.cfg.Window = r.w.Cap()
 	if err := r.cfg.Validate(); err != nil {
 		d.invalidConfig(err)
-		return d.err
+		return d.Err
 	}
 	r.mk.init(r.cfg.Window)
 	r.w.AppendValues(r.mk.vals[:0])

@@ -405,16 +405,16 @@ func (w *Window) decodeBody(d *decoder) {
 	n := d.count("point count", 0, capacity)
 	nf := d.count("front size", 0, max(capacity-1, 0))
 	d.check(nf == 0 || n == capacity, "front of %d points in a window that is not full", nf)
-	if d.err != nil {
+	if d.Err != nil {
 		return
 	}
-	if (len(d.b)-d.off)/8 < n {
-		d.fail("truncated points: want %d", n)
+	if (len(d.B)-d.Off)/8 < n {
+		d.Fail("truncated points: want %d", n)
 		return
 	}
 	w.init(capacity)
 	d.floats(w.vals, n, "point")
-	if d.err != nil {
+	if d.Err != nil {
 		return
 	}
 	w.n = n
