@@ -1,0 +1,191 @@
+package coordinatorextension
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componentstatus"
+	"go.opentelemetry.io/collector/extension"
+	"go.opentelemetry.io/collector/extension/extensioncapabilities"
+	"go.opentelemetry.io/otel/metric"
+	"go.uber.org/zap"
+
+	"github.com/otelcol-chaos/otelcol-chaos/extension/coordinatorextension/internal/metadata"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/telemetryattr"
+)
+
+// coordinator is the extension: a backend drives the shared state, which
+// the Coordinator interface, the status endpoint and telemetry read.
+type coordinator struct {
+	*state
+	cfg *Config
+	set extension.Settings
+	now func() time.Time
+
+	server    *http.Server
+	boundAddr net.Addr
+	wg        sync.WaitGroup
+	reg       metric.Registration
+}
+
+var (
+	_ Coordinator                           = (*coordinator)(nil)
+	_ extension.Extension                   = (*coordinator)(nil)
+	_ extensioncapabilities.PipelineWatcher = (*coordinator)(nil)
+)
+
+func newCoordinator(cfg *Config, set extension.Settings) (*coordinator, error) {
+	self := cfg.NodeID
+	if self == "" {
+		host, err := os.Hostname()
+		if err != nil {
+			return nil, errors.New("node_id is empty and the host name is unknown: set node_id")
+		}
+		self = host
+	}
+	return &coordinator{state: newState(self, cfg.Priority), cfg: cfg, set: set, now: time.Now}, nil
+}
+
+// Start runs the backend and the status endpoint.
+func (c *coordinator) Start(ctx context.Context, host component.Host) error {
+	if err := c.registerTelemetry(); err != nil {
+		return err
+	}
+	switch c.cfg.Backend {
+	case BackendStandalone:
+		// One node: always the leader, under term 1, always active.
+		c.setMembers([]Member{{ID: c.self, Status: StatusActive, LastHeartbeat: c.now()}})
+		c.setLeader(c.self, 1)
+	default:
+		return errors.New("backend " + c.cfg.Backend + " " + errNotYet.Error())
+	}
+	if c.cfg.Status.Enabled {
+		return c.startStatus(ctx, host)
+	}
+	return nil
+}
+
+// Ready is called once the pipelines are running: leadership callbacks
+// fire from now on, so no component acts as leader before it can.
+func (c *coordinator) Ready() error {
+	c.markReady()
+	return nil
+}
+
+// NotReady is called before receivers stop.
+func (c *coordinator) NotReady() error {
+	c.markNotReady()
+	return nil
+}
+
+// Shutdown resigns (standalone: nothing to hand over) and stops the endpoint.
+func (c *coordinator) Shutdown(ctx context.Context) error {
+	var errs []error
+	if c.server != nil {
+		errs = append(errs, c.server.Shutdown(ctx))
+	}
+	c.wg.Wait()
+	if c.reg != nil {
+		errs = append(errs, c.reg.Unregister())
+	}
+	c.stepDown()
+	return errors.Join(errs...)
+}
+
+// statusBody is the JSON of the status endpoint.
+type statusBody struct {
+	Self     string   `json:"self"`
+	Backend  string   `json:"backend"`
+	Leader   string   `json:"leader"`
+	IsLeader bool     `json:"is_leader"`
+	Term     uint64   `json:"term"`
+	Members  []Member `json:"members"`
+}
+
+func (c *coordinator) status() statusBody {
+	members := c.Members()
+	if members == nil {
+		members = []Member{}
+	}
+	return statusBody{Self: c.self, Backend: c.cfg.Backend, Leader: c.Leader(), IsLeader: c.IsLeader(),
+		Term: c.Term(), Members: members}
+}
+
+func (c *coordinator) startStatus(ctx context.Context, host component.Host) error {
+	ln, err := c.cfg.Status.ServerConfig.ToListener(ctx)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc(c.cfg.Status.Path, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, `{"error":"method_not_allowed"}`, http.StatusMethodNotAllowed)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(c.status())
+	})
+	c.server, err = c.cfg.Status.ServerConfig.ToServer(ctx, host.GetExtensions(), c.set.TelemetrySettings, mux)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	c.boundAddr = ln.Addr()
+	c.set.Logger.Info("coordinator status endpoint listening", zap.String("endpoint", ln.Addr().String()),
+		zap.String("path", c.cfg.Status.Path), zap.String("self", c.self), zap.String("backend", c.cfg.Backend))
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		if err := c.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			componentstatus.ReportStatus(host, componentstatus.NewFatalErrorEvent(err))
+		}
+	}()
+	return nil
+}
+
+// registerTelemetry observes the state: is leader, term, members by
+// status, leadership changes.
+func (c *coordinator) registerTelemetry() error {
+	meter := c.set.MeterProvider.Meter(metadata.ScopeName)
+	isLeader, err1 := meter.Int64ObservableGauge("otelcol_coordinator_is_leader",
+		metric.WithDescription("1 when this node leads. [development]"))
+	term, err2 := meter.Int64ObservableGauge("otelcol_coordinator_term",
+		metric.WithDescription("The fencing term. [development]"))
+	members, err3 := meter.Int64ObservableGauge("otelcol_coordinator_members",
+		metric.WithDescription("Members by status. [development]"), metric.WithUnit("{nodes}"))
+	changes, err4 := meter.Int64ObservableCounter("otelcol_coordinator_leader_changes",
+		metric.WithDescription("Leadership changes seen by this node. [development]"), metric.WithUnit("{changes}"))
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
+		return err
+	}
+	var err error
+	c.reg, err = meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		c.mu.Lock()
+		leading, t, n := c.leader == c.self && c.term > 0, c.term, c.changes
+		byStatus := map[MemberStatus]int64{StatusActive: 0, StatusDegraded: 0, StatusFailed: 0}
+		for _, m := range c.members {
+			byStatus[m.Status]++
+		}
+		c.mu.Unlock()
+		v := int64(0)
+		if leading {
+			v = 1
+		}
+		o.ObserveInt64(isLeader, v)
+		o.ObserveInt64(term, int64(t))
+		o.ObserveInt64(changes, int64(n))
+		for _, st := range []MemberStatus{StatusActive, StatusDegraded, StatusFailed} {
+			o.ObserveInt64(members, byStatus[st], telemetryattr.Option("status", string(st)))
+		}
+		return nil
+	}, isLeader, term, members, changes)
+	return err
+}
