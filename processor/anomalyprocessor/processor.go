@@ -18,6 +18,8 @@ import (
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/checkpoint"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/periodic"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/retrybuf"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/telemetryattr"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/detect"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/metadata"
@@ -41,13 +43,12 @@ type anomalyProcessor struct {
 
 	mu          sync.Mutex
 	engine      *detect.Engine
-	maxAt       int64     // newest bucket start analysed
-	lastArrival time.Time // wall time it arrived
-	pending     []plog.Logs
-	nPending    int
+	maxAt       int64        // newest bucket start analysed
+	lastArrival time.Time    // wall time it arrived
 	last        detect.Stats // engine counters already reported
 
-	store storage.Client // nil without a storage extension
+	store   storage.Client   // nil without a storage extension
+	pending *retrybuf.Buffer // derived records the next consumer refused
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -61,7 +62,7 @@ func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*ano
 	if err != nil {
 		return nil, err
 	}
-	p := &anomalyProcessor{cfg: cfg, set: set, next: next, now: time.Now, tb: tb,
+	p := &anomalyProcessor{cfg: cfg, set: set, next: next, now: time.Now, tb: tb, pending: retrybuf.New(maxPending),
 		engine: detect.New(engineConfig(cfg), cfg.Width), stop: make(chan struct{})}
 	p.reg, err = meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
 		p.mu.Lock()
@@ -91,30 +92,13 @@ func (p *anomalyProcessor) Start(ctx context.Context, host component.Host) error
 			return err
 		}
 	}
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		t := time.NewTicker(p.cfg.FlushInterval)
-		defer t.Stop()
-		var save <-chan time.Time
-		if p.store != nil {
-			c := time.NewTicker(p.cfg.CheckpointInterval)
-			defer c.Stop()
-			save = c.C
-		}
-		for {
-			select {
-			case <-p.stop:
-				return
-			case <-t.C:
-				p.tick(context.Background())
-			case <-save:
-				if err := p.save(context.Background()); err != nil {
-					p.set.Logger.Warn("anomaly: checkpoint failed", zap.Error(err))
-				}
-			}
-		}
-	}()
+	var save func(context.Context) error
+	if p.store != nil {
+		save = p.save
+	}
+	periodic.Start(&p.wg, p.stop, p.cfg.FlushInterval, p.tick, p.cfg.CheckpointInterval, save, func(err error) {
+		p.set.Logger.Warn("anomaly: checkpoint failed", zap.Error(err))
+	})
 	return nil
 }
 
@@ -217,10 +201,8 @@ func (p *anomalyProcessor) tick(ctx context.Context) {
 		}
 	}
 	out := p.drainLocked()
-	pending := p.pending
-	p.pending, p.nPending = nil, 0
 	p.mu.Unlock()
-	for _, ld := range pending {
+	for _, ld := range p.pending.Take() {
 		p.emit(ctx, ld)
 	}
 	p.emit(ctx, out)
@@ -281,14 +263,7 @@ func (p *anomalyProcessor) emit(ctx context.Context, ld plog.Logs) {
 	}
 	n := ld.LogRecordCount()
 	if err := p.next.ConsumeLogs(ctx, ld); err != nil {
-		p.mu.Lock()
-		keep := p.nPending+n <= maxPending
-		if keep {
-			p.pending = append(p.pending, ld)
-			p.nPending += n
-		}
-		p.mu.Unlock()
-		if !keep {
+		if !p.pending.Add(ld) {
 			p.tb.ProcessorAnomalyRecords.Add(ctx, int64(n), telemetryattr.Option("outcome", "dropped"))
 			p.set.Logger.Error("anomaly: records dropped, the next consumer refused them and the retry buffer is full",
 				zap.Int("records", n), zap.Error(err))

@@ -15,6 +15,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/periodic"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/retrybuf"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/telemetryattr"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/chaosanalyticsprocessor/internal/aggregate"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/chaosanalyticsprocessor/internal/metadata"
@@ -38,11 +40,10 @@ type analyticsProcessor struct {
 
 	inbound sync.Pool // *inbound: per-call decode buffers
 
-	mu      sync.Mutex // guards agg, pending, lastStats
+	mu      sync.Mutex // guards agg, last
 	agg     *aggregate.Aggregator
-	pending []plog.Logs
-	nPend   int
-	last    aggregate.Stats // counters already reported to telemetry
+	pending *retrybuf.Buffer // summaries the next consumer refused
+	last    aggregate.Stats  // counters already reported to telemetry
 
 	checkpoint *checkpointer
 	stop       chan struct{}
@@ -55,15 +56,16 @@ func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*ana
 		return nil, err
 	}
 	p := &analyticsProcessor{
-		cfg:    cfg,
-		set:    set,
-		next:   next,
-		tb:     tb,
-		impact: chaosconv.ImpactConfig{LatencyBudget: cfg.Impact.LatencyBudget, TopEndpoints: cfg.Impact.TopEndpoints},
-		finest: cfg.sortedWidths()[0],
-		now:    time.Now,
-		agg:    aggregate.New(aggregateConfig(cfg)),
-		stop:   make(chan struct{}),
+		cfg:     cfg,
+		set:     set,
+		next:    next,
+		tb:      tb,
+		impact:  chaosconv.ImpactConfig{LatencyBudget: cfg.Impact.LatencyBudget, TopEndpoints: cfg.Impact.TopEndpoints},
+		finest:  cfg.sortedWidths()[0],
+		now:     time.Now,
+		agg:     aggregate.New(aggregateConfig(cfg)),
+		pending: retrybuf.New(maxPendingSummaries),
+		stop:    make(chan struct{}),
 	}
 	p.reg, err = meter.RegisterCallback(p.observe, tb.ProcessorChaosAnalyticsOpenBuckets, tb.ProcessorChaosAnalyticsScopes,
 		tb.ProcessorChaosAnalyticsScopeLimit)
@@ -99,33 +101,14 @@ func (p *analyticsProcessor) Start(ctx context.Context, host component.Host) err
 			return err
 		}
 	}
-	p.wg.Add(1)
-	go p.loop()
-	return nil
-}
-
-func (p *analyticsProcessor) loop() {
-	defer p.wg.Done()
-	flush := time.NewTicker(p.cfg.FlushInterval)
-	defer flush.Stop()
-	var save <-chan time.Time
+	var save func(context.Context) error
 	if p.checkpoint != nil {
-		t := time.NewTicker(p.cfg.CheckpointInterval)
-		defer t.Stop()
-		save = t.C
+		save = p.save
 	}
-	for {
-		select {
-		case <-p.stop:
-			return
-		case <-flush.C:
-			p.tick(context.Background())
-		case <-save:
-			if err := p.save(context.Background()); err != nil {
-				p.set.Logger.Warn("chaos_analytics: checkpoint failed", zap.Error(err))
-			}
-		}
-	}
+	periodic.Start(&p.wg, p.stop, p.cfg.FlushInterval, p.tick, p.cfg.CheckpointInterval, save, func(err error) {
+		p.set.Logger.Warn("chaos_analytics: checkpoint failed", zap.Error(err))
+	})
+	return nil
 }
 
 // Shutdown stops the ticker, then checkpoints the open buckets when storage
@@ -293,10 +276,8 @@ func (p *analyticsProcessor) tick(ctx context.Context) {
 	p.mu.Lock()
 	p.agg.Tick(p.now(), p.cfg.IdleFlush)
 	out := p.drainLocked()
-	pending := p.pending
-	p.pending, p.nPend = nil, 0
 	p.mu.Unlock()
-	for _, ld := range pending {
+	for _, ld := range p.pending.Take() {
 		p.emit(ctx, ld)
 	}
 	p.emit(ctx, out)
@@ -326,7 +307,7 @@ func (p *analyticsProcessor) drainLocked() plog.Logs {
 	ctx := context.Background()
 	for kind, n := range st.ScopeOverflows {
 		if d := int64(n - p.last.ScopeOverflows[kind]); d > 0 {
-			p.tb.ProcessorChaosAnalyticsScopeOverflows.Add(ctx, d, metric.WithAttributes(attribute.String("scope", chaosconv.ScopeKind(kind).String())))
+			p.tb.ProcessorChaosAnalyticsScopeOverflows.Add(ctx, d, telemetryattr.Option("scope", chaosconv.ScopeKind(kind).String()))
 		}
 	}
 	if d := int64(st.ForcedCloses - p.last.ForcedCloses); d > 0 {
@@ -347,14 +328,7 @@ func (p *analyticsProcessor) emit(ctx context.Context, ld plog.Logs) {
 		return
 	}
 	if err := p.next.ConsumeLogs(ctx, ld); err != nil {
-		p.mu.Lock()
-		keep := p.nPend+n <= maxPendingSummaries
-		if keep {
-			p.pending = append(p.pending, ld)
-			p.nPend += n
-		}
-		p.mu.Unlock()
-		if !keep {
+		if !p.pending.Add(ld) {
 			p.record(ctx, p.tb.ProcessorChaosAnalyticsSummaries, int64(n), "dropped")
 			p.set.Logger.Error("chaos_analytics: summaries dropped, the next consumer refused them and the retry buffer is full",
 				zap.Int("summaries", n), zap.Error(err))
