@@ -31,7 +31,7 @@ DEMO_RATE     ?= 50
 
 GO_SOURCES := $(shell find . -name '*.go' -not -path './build/*' -not -path './bin/*') go.mod go.sum
 
-.PHONY: all build run test unit fuzz distribution-test bench benchstat bench-throughput lint demo clean tools
+.PHONY: all build run test unit fuzz distribution-test e2e bench benchstat bench-throughput bench-failover lint demo clean tools
 
 all: build
 
@@ -74,6 +74,20 @@ fuzz:
 distribution-test: build
 	OTELCOL_CHAOS_BINARY=$(COLLECTOR) $(GO) test -race -count=1 -v ./test/distribution/
 
+## e2e: the built binary against a real Alertmanager (Debian's
+## prometheus-alertmanager, installed if missing) on loopback, fed by chaosgen:
+## a fault storm must make an alert appear in Alertmanager, calm traffic resolve it
+SUDO         ?= $(if $(filter 0,$(shell id -u)),,sudo)
+ALERTMANAGER ?= prometheus-alertmanager
+CHAOSGEN     := $(CURDIR)/build/chaosgen
+E2E_TIMEOUT  ?= 10m
+e2e: build
+	command -v prometheus-alertmanager >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends prometheus-alertmanager; }
+	$(GO) build -o $(CHAOSGEN) ./cmd/chaosgen
+	am=$$(command -v $(ALERTMANAGER)) || { echo "e2e: no $(ALERTMANAGER) on PATH" >&2; exit 1; }; \
+	OTELCOL_CHAOS_BINARY=$(COLLECTOR) ALERTMANAGER_BINARY=$$am CHAOSGEN=$(CHAOSGEN) \
+		$(GO) test -count=1 -v -timeout $(E2E_TIMEOUT) ./test/e2e/
+
 ## bench: the benchmarks recorded in docs/performance.md
 BENCH      ?= .
 BENCHTIME  ?= 1s
@@ -95,6 +109,13 @@ bench-throughput: $(BENCHSTAT)
 	done
 	$(BENCHSTAT) build/throughput.txt
 	@awk '/receiver=chaos-/{c=$$7} /receiver=otlp-/{printf "run ratio chaos/otlp events per CPU-second: %.2f\n", c/$$7}' build/throughput.txt
+
+## bench-failover: coordinator failover times on an embedded three-member etcd
+FAILOVER_TRIALS ?= 10
+FAILOVER_LEASE  ?= 3s
+bench-failover:
+	COORDINATOR_FAILOVER_TRIALS=$(FAILOVER_TRIALS) COORDINATOR_FAILOVER_LEASE=$(FAILOVER_LEASE) \
+		$(GO) test -count=1 -run TestEtcdFailoverTimes -v ./extension/coordinatorextension/ | tee build/failover.txt
 
 ## lint: gofmt, go vet, staticcheck
 lint: $(STATICCHECK)

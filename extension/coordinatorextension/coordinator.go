@@ -29,6 +29,12 @@ type coordinator struct {
 	set extension.Settings
 	now func() time.Time
 
+	backend backend
+	hb      heartbeatCounters
+	// newKubeClient builds the Kubernetes client; tests replace it with
+	// client-go's fake clientset (there is no API server here).
+	newKubeClient kubeClientFunc
+
 	server    *http.Server
 	boundAddr net.Addr
 	wg        sync.WaitGroup
@@ -50,7 +56,8 @@ func newCoordinator(cfg *Config, set extension.Settings) (*coordinator, error) {
 		}
 		self = host
 	}
-	return &coordinator{state: newState(self, cfg.Priority), cfg: cfg, set: set, now: time.Now}, nil
+	return &coordinator{state: newState(self, cfg.Priority), cfg: cfg, set: set, now: time.Now,
+		newKubeClient: newKubeClient}, nil
 }
 
 // Start runs the backend and the status endpoint.
@@ -58,13 +65,28 @@ func (c *coordinator) Start(ctx context.Context, host component.Host) error {
 	if err := c.registerTelemetry(); err != nil {
 		return err
 	}
+	bs := &backendSettings{cfg: c.cfg, state: c.state, roster: newRoster(c.cfg), logger: c.set.Logger,
+		now: c.now, hb: &c.hb}
 	switch c.cfg.Backend {
 	case BackendStandalone:
 		// One node: always the leader, under term 1, always active.
 		c.setMembers([]Member{{ID: c.self, Status: StatusActive, LastHeartbeat: c.now()}})
 		c.setLeader(c.self, 1)
+	case BackendEtcd:
+		c.backend = newEtcdBackend(bs)
+	case BackendKubernetes:
+		client, err := c.newKubeClient(&c.cfg.Kubernetes)
+		if err != nil {
+			return err
+		}
+		c.backend = newKubernetesBackend(bs, client)
 	default:
-		return errors.New("backend " + c.cfg.Backend + " " + errNotYet.Error())
+		return errors.New("unknown backend " + c.cfg.Backend)
+	}
+	if c.backend != nil {
+		if err := c.backend.start(ctx); err != nil {
+			return err
+		}
 	}
 	if c.cfg.Status.Enabled {
 		return c.startStatus(ctx, host)
@@ -92,6 +114,9 @@ func (c *coordinator) Shutdown(ctx context.Context) error {
 		errs = append(errs, c.server.Shutdown(ctx))
 	}
 	c.wg.Wait()
+	if c.backend != nil {
+		errs = append(errs, c.backend.shutdown(ctx))
+	}
 	if c.reg != nil {
 		errs = append(errs, c.reg.Unregister())
 	}
@@ -163,7 +188,11 @@ func (c *coordinator) registerTelemetry() error {
 		metric.WithDescription("Members by status. [development]"), metric.WithUnit("{nodes}"))
 	changes, err4 := meter.Int64ObservableCounter("otelcol_coordinator_leader_changes",
 		metric.WithDescription("Leadership changes seen by this node. [development]"), metric.WithUnit("{changes}"))
-	if err := errors.Join(err1, err2, err3, err4); err != nil {
+	sent, err5 := meter.Int64ObservableCounter("otelcol_coordinator_heartbeats_sent",
+		metric.WithDescription("Heartbeats this node published. [development]"), metric.WithUnit("{heartbeats}"))
+	missed, err6 := meter.Int64ObservableCounter("otelcol_coordinator_heartbeats_missed",
+		metric.WithDescription("Heartbeats this node failed to publish in time. [development]"), metric.WithUnit("{heartbeats}"))
+	if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
 		return err
 	}
 	var err error
@@ -182,10 +211,12 @@ func (c *coordinator) registerTelemetry() error {
 		o.ObserveInt64(isLeader, v)
 		o.ObserveInt64(term, int64(t))
 		o.ObserveInt64(changes, int64(n))
+		o.ObserveInt64(sent, int64(c.hb.sent.Load()))
+		o.ObserveInt64(missed, int64(c.hb.missed.Load()))
 		for _, st := range []MemberStatus{StatusActive, StatusDegraded, StatusFailed} {
 			o.ObserveInt64(members, byStatus[st], telemetryattr.Option("status", string(st)))
 		}
 		return nil
-	}, isLeader, term, members, changes)
+	}, isLeader, term, members, changes, sent, missed)
 	return err
 }

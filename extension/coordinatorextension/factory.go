@@ -2,9 +2,11 @@ package coordinatorextension
 
 import (
 	"context"
+	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/configtls"
 	"go.opentelemetry.io/collector/extension"
 
 	"github.com/otelcol-chaos/otelcol-chaos/extension/coordinatorextension/internal/metadata"
@@ -18,9 +20,28 @@ func NewFactory() extension.Factory {
 func createDefaultConfig() component.Config {
 	server := confighttp.NewDefaultServerConfig()
 	server.NetAddr.Endpoint = "localhost:4321"
+	tls := configtls.NewDefaultClientConfig()
+	tls.Insecure = true
 	return &Config{
 		Backend: BackendStandalone,
-		Status:  StatusConfig{Enabled: true, ServerConfig: server, Path: "/v1/coordinator/status"},
+		Group:   "otelcol-chaos",
+		// A dead leader is replaced within lease_duration (+ one retry);
+		// client-go's defaults are 15s/10s/2s, ours favour fast failover.
+		LeaseDuration:     10 * time.Second,
+		RenewDeadline:     7 * time.Second,
+		RetryPeriod:       time.Second,
+		HeartbeatInterval: time.Second,
+		DegradedAfter:     3 * time.Second,
+		FailedAfter:       10 * time.Second,
+		ForgetAfter:       10 * time.Minute,
+		Etcd: EtcdConfig{
+			Prefix:         "/otelcol-chaos/coordinator",
+			TLS:            tls,
+			DialTimeout:    5 * time.Second,
+			RequestTimeout: 2 * time.Second,
+		},
+		Kubernetes: KubernetesConfig{AuthType: AuthServiceAccount},
+		Status:     StatusConfig{Enabled: true, ServerConfig: server, Path: "/v1/coordinator/status"},
 	}
 }
 

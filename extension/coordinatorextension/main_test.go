@@ -4,6 +4,11 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/otelcol-chaos/otelcol-chaos/internal/etcdtest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	etcdtest.RunMemberIfChild() // a child process of etcdtest.Start
+	goleak.VerifyTestMain(m)
+}

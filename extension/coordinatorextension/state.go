@@ -98,6 +98,19 @@ func (s *state) stepDown() {
 	}
 }
 
+// clearLeader is called by a follower whose view of another node's
+// leadership ran out (its lease expired or was released): the leader
+// becomes unknown, the term is kept. This node's own leadership is left
+// alone (stepDown ends it).
+func (s *state) clearLeader() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.leader != "" && s.leader != s.self {
+		s.leader = ""
+		s.changes++
+	}
+}
+
 func (s *state) setMembers(ms []Member) {
 	sorted := slices.Clone(ms)
 	slices.SortFunc(sorted, func(a, b Member) int {

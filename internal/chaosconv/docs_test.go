@@ -24,6 +24,9 @@ func TestEveryKeyIsDocumented(t *testing.T) {
 	for _, k := range keys {
 		require.Contains(t, doc, "| `"+k+"`", "attribute %s is not in docs/semantic-conventions.md", k)
 	}
+	for _, k := range AlertLabels {
+		require.Contains(t, doc, "| `"+k+"`", "alert label %s is not in docs/semantic-conventions.md", k)
+	}
 	for _, k := range RecordKinds {
 		require.Contains(t, doc, "| `"+k+"`", "record kind %s is not documented", k)
 	}

@@ -1,0 +1,180 @@
+package alertexporter
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap"
+
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/dispatch"
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
+)
+
+// Config is the alert exporter's configuration.
+type Config struct {
+	// EvaluationInterval is how often rules are evaluated on the wall
+	// clock; they are also evaluated whenever new buckets arrive.
+	EvaluationInterval time.Duration `mapstructure:"evaluation_interval"`
+	// DataDelay is how far behind the wall clock the evaluation time may
+	// lag when no data arrives (buckets close after their minute plus the
+	// analytics processor's lateness): windows slide on by the wall clock
+	// once data stops, so conditions on stale data resolve.
+	DataDelay time.Duration `mapstructure:"data_delay"`
+	// BucketWidth is the chaos.bucket width the rules read.
+	BucketWidth time.Duration `mapstructure:"bucket_width"`
+	// ResolvedRetention keeps resolved alerts visible (and a re-fire of
+	// the same labels a continuation) for this long.
+	ResolvedRetention time.Duration `mapstructure:"resolved_retention"`
+	// HistorySize bounds the alert transition history.
+	HistorySize int `mapstructure:"history_size"`
+
+	Rules    []rules.Config  `mapstructure:"rules"`
+	Route    dispatch.Config `mapstructure:"route"`
+	Handlers []HandlerConfig `mapstructure:"handlers"`
+	// Delivery is the per-handler queue and retry policy.
+	Delivery notify.DeliveryConfig `mapstructure:"delivery"`
+
+	// Coordinator names the coordinator extension; with one, only the
+	// leader notifies. Without it, the exporter uses the only coordinator
+	// extension configured, or notifies on its own when there is none.
+	Coordinator *component.ID `mapstructure:"coordinator"`
+	// TakeoverResend: a node that gains leadership re-sends what fell due
+	// within this long before and the leader of the time was not heard
+	// from after (it may have died before sending it). Keep it above the
+	// coordinator's lease_duration.
+	TakeoverResend time.Duration `mapstructure:"takeover_resend"`
+	// Storage names a storage extension that keeps alert state and
+	// undelivered notifications across restarts.
+	Storage *component.ID `mapstructure:"storage"`
+	// ExternalURL is where notifications link to (e.g. a Grafana dashboard).
+	ExternalURL string `mapstructure:"external_url"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// HandlerConfig is one notification handler: a name and exactly one kind.
+type HandlerConfig struct {
+	Name string `mapstructure:"name"`
+	// SendResolved sends resolved notifications (default true).
+	SendResolved *bool `mapstructure:"send_resolved"`
+	// ResendInterval re-sends firing alerts this often (default: the
+	// route's repeat_interval; 1m for the alertmanager handler, well within
+	// Alertmanager's resolve_timeout).
+	ResendInterval time.Duration `mapstructure:"resend_interval"`
+
+	Log          *notify.LogConfig          `mapstructure:"log"`
+	Webhook      *notify.WebhookConfig      `mapstructure:"webhook"`
+	Slack        *notify.SlackConfig        `mapstructure:"slack"`
+	PagerDuty    *notify.PagerDutyConfig    `mapstructure:"pagerduty"`
+	Alertmanager *notify.AlertmanagerConfig `mapstructure:"alertmanager"`
+}
+
+var _ component.Config = (*Config)(nil)
+
+// Errors returned by Validate.
+var (
+	errNoRules       = errors.New("rules: at least one rule is needed")
+	errNoHandlers    = errors.New("handlers: at least one handler is needed (e.g. `- name: log` with `log: {}`)")
+	errHandlerName   = errors.New("handler needs a unique, non-empty name")
+	errHandlerKind   = errors.New("handler must set exactly one of log, webhook, slack, pagerduty, alertmanager")
+	errInterval      = errors.New("evaluation_interval must be positive")
+	errBucketWidth   = errors.New("bucket_width must be 1m, 5m, 1h or 1d (a width the analytics processor emits)")
+	errRoute         = errors.New("route")
+	errHistory       = errors.New("history_size must be positive")
+	errNegative      = errors.New("data_delay, resolved_retention and takeover_resend must not be negative")
+	errResend        = errors.New("resend_interval must not be negative")
+	errGroupByRepeat = errors.New("route::group_by lists a label twice")
+)
+
+// Validate checks the configuration at start-up.
+func (cfg *Config) Validate() error {
+	var errs []error
+	if cfg.EvaluationInterval <= 0 {
+		errs = append(errs, errInterval)
+	}
+	if !slices.Contains([]time.Duration{time.Minute, 5 * time.Minute, time.Hour, 24 * time.Hour}, cfg.BucketWidth) {
+		errs = append(errs, fmt.Errorf("%w (got %s)", errBucketWidth, cfg.BucketWidth))
+	}
+	if cfg.HistorySize <= 0 {
+		errs = append(errs, errHistory)
+	}
+	if cfg.DataDelay < 0 || cfg.ResolvedRetention < 0 || cfg.TakeoverResend < 0 {
+		errs = append(errs, errNegative)
+	}
+	if len(cfg.Rules) == 0 {
+		errs = append(errs, errNoRules)
+	} else if _, err := rules.Compile(cfg.Rules); err != nil {
+		errs = append(errs, err)
+	}
+	r := cfg.Route
+	if r.GroupWait < 0 || r.GroupInterval <= 0 || r.RepeatInterval < r.GroupInterval {
+		errs = append(errs, fmt.Errorf("%w: group_wait must not be negative, group_interval must be positive and repeat_interval at least group_interval (got %s, %s, %s)",
+			errRoute, r.GroupWait, r.GroupInterval, r.RepeatInterval))
+	}
+	sorted := slices.Clone(r.GroupBy)
+	slices.Sort(sorted)
+	if len(slices.Compact(sorted)) != len(r.GroupBy) {
+		errs = append(errs, errGroupByRepeat)
+	}
+	if len(cfg.Handlers) == 0 {
+		errs = append(errs, errNoHandlers)
+	}
+	names := map[string]bool{}
+	for i, h := range cfg.Handlers {
+		if h.Name == "" || names[h.Name] {
+			errs = append(errs, fmt.Errorf("handlers[%d]: %w (got %q)", i, errHandlerName, h.Name))
+		}
+		names[h.Name] = true
+		if h.kinds() != 1 {
+			errs = append(errs, fmt.Errorf("handlers[%d] (%s): %w", i, h.Name, errHandlerKind))
+		}
+		if h.ResendInterval < 0 {
+			errs = append(errs, fmt.Errorf("handlers[%d] (%s): %w", i, h.Name, errResend))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (h *HandlerConfig) kinds() int {
+	n := 0
+	for _, set := range []bool{h.Log != nil, h.Webhook != nil, h.Slack != nil, h.PagerDuty != nil, h.Alertmanager != nil} {
+		if set {
+			n++
+		}
+	}
+	return n
+}
+
+func (h *HandlerConfig) sendResolved() bool { return h.SendResolved == nil || *h.SendResolved }
+
+// Unmarshal gives the handler kind that is set its defaults before the
+// user's settings are applied over them (a bare `log: {}` is a usable
+// log handler, `webhook:` sends resolved notifications by default…).
+func (h *HandlerConfig) Unmarshal(conf *confmap.Conf) error {
+	if conf.IsSet("log") {
+		c := notify.NewDefaultLogConfig()
+		h.Log = &c
+	}
+	if conf.IsSet("webhook") {
+		c := notify.NewDefaultWebhookConfig()
+		h.Webhook = &c
+	}
+	if conf.IsSet("slack") {
+		c := notify.NewDefaultSlackConfig()
+		h.Slack = &c
+	}
+	if conf.IsSet("pagerduty") {
+		c := notify.NewDefaultPagerDutyConfig()
+		h.PagerDuty = &c
+	}
+	if conf.IsSet("alertmanager") {
+		c := notify.NewDefaultAlertmanagerConfig()
+		h.Alertmanager = &c
+	}
+	return conf.Unmarshal(h)
+}

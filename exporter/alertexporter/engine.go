@@ -1,0 +1,259 @@
+package alertexporter
+
+import (
+	"slices"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.uber.org/zap"
+
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/dispatch"
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/lifecycle"
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+)
+
+// engine is the exporter without the collector around it: records in,
+// rules evaluated in event time, alerts through their lifecycle, groups
+// timed on the wall clock, notifications out through send. Every method
+// is safe for concurrent use.
+type engine struct {
+	cfg    *Config
+	logger *zap.Logger
+	now    func() time.Time
+	// gate tells whether this node notifies; nil means no coordinator:
+	// always, under term 0.
+	gate gate
+	self string
+	send    func(*notify.Notification) bool
+	onEval  func(d time.Duration, counts map[lifecycle.State]int)
+
+	mu       sync.Mutex
+	store    *rules.Store
+	eval     *rules.Evaluator
+	life     *lifecycle.Manager
+	disp     *dispatch.Dispatcher
+	lastEval int64             // event time of the last evaluation
+	conds    []rules.Condition // reused between evaluations
+	owed     []owed            // followers: notifications the leader owed, for a takeover
+	changed  bool              // state changed since the last checkpoint
+}
+
+// gate is what the engine needs of the coordinator.
+type gate interface {
+	// Leading reports whether this node leads, and the fencing term.
+	Leading() (bool, uint64)
+	// Leader is the current leader ("" when unknown).
+	Leader() string
+	// LastHeartbeat is when this node last heard from member id.
+	LastHeartbeat(id string) (time.Time, bool)
+}
+
+// owed is a notification a follower saw due, and which node led then.
+type owed struct {
+	at     time.Time
+	leader string
+	n      *notify.Notification
+}
+
+func newEngine(cfg *Config, compiled []*rules.Rule, handlers []dispatch.Handler, logger *zap.Logger) *engine {
+	return &engine{cfg: cfg, logger: logger, now: time.Now,
+		store: rules.NewStore(compiled), eval: rules.NewEvaluator(compiled),
+		life: lifecycle.NewManager(compiled, cfg.ResolvedRetention, cfg.HistorySize),
+		disp: dispatch.New(cfg.Route, handlers)}
+}
+
+// ingest reads the records the rules use (finest buckets of the
+// configured width, anomalies, health) and evaluates at every new bucket
+// end, in order, so a replay walks through event time as a live run does.
+func (e *engine) ingest(ld plog.Logs) (bad int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var ends []int64
+	var b chaosconv.Bucket
+	impactCfg := chaosconv.DefaultImpactConfig()
+	for _, rl := range ld.ResourceLogs().All() {
+		for _, sl := range rl.ScopeLogs().All() {
+			for _, lr := range sl.LogRecords().All() {
+				switch lr.EventName() {
+				case chaosconv.RecordBucket:
+					if err := chaosconv.DecodeBucket(lr, &b); err != nil {
+						bad++
+						continue
+					}
+					if b.Width != e.cfg.BucketWidth {
+						continue
+					}
+					im := b.Impact(&impactCfg)
+					e.store.AddBucket(rules.SeriesKey{Scope: b.Scope, Key: b.Key}, rules.PointOf(&b, &im))
+					ends = append(ends, b.EndUnixNano())
+				case chaosconv.RecordAnomaly:
+					var a chaosconv.Anomaly
+					if err := chaosconv.DecodeAnomaly(lr, &a); err != nil {
+						bad++
+						continue
+					}
+					e.store.AddAnomaly(&a)
+					ends = append(ends, a.AtUnixNano)
+				case chaosconv.RecordHealth:
+					var h chaosconv.Health
+					if err := chaosconv.DecodeHealth(lr, &h); err != nil {
+						bad++
+						continue
+					}
+					e.store.AddHealth(&h)
+					ends = append(ends, h.AtUnixNano)
+				}
+			}
+		}
+	}
+	slices.Sort(ends)
+	for _, at := range slices.Compact(ends) {
+		if at > e.lastEval {
+			e.evaluateLocked(at)
+		}
+	}
+	return bad
+}
+
+// tick evaluates at the evaluation time — the newest data, or the wall
+// clock less data_delay when data stopped — and returns the
+// notifications due now.
+func (e *engine) tick() {
+	e.mu.Lock()
+	now := e.now()
+	at := max(e.store.Latest(), now.Add(-e.cfg.DataDelay).UnixNano())
+	if at > e.lastEval {
+		e.evaluateLocked(at)
+	}
+	due := e.disp.Due(now)
+	if len(due) > 0 {
+		e.changed = true
+	}
+	e.mu.Unlock()
+	e.deliver(due, now)
+}
+
+func (e *engine) evaluateLocked(at int64) {
+	start := time.Now()
+	e.conds = e.eval.Evaluate(e.store, at, e.conds[:0])
+	transitions := e.life.Update(e.conds, at)
+	e.lastEval = at
+	// Dispatch sees firing alerts at every evaluation (annotations follow
+	// the value) and resolved ones once, when they resolve.
+	var view []notify.Alert
+	for _, a := range e.life.Alerts() {
+		if a.State == lifecycle.StateFiring {
+			view = append(view, e.notifyAlert(&a))
+		}
+	}
+	for _, t := range transitions {
+		if t.To == lifecycle.StateResolved {
+			for _, a := range e.life.Alerts() {
+				if a.Fingerprint == t.Fingerprint {
+					view = append(view, e.notifyAlert(&a))
+				}
+			}
+		}
+		e.logger.Debug("alert transition", zap.String("rule", t.Rule), zap.String("fingerprint", t.Fingerprint),
+			zap.String("from", string(t.From)), zap.String("to", string(t.To)), zap.Float64("value", t.Value))
+	}
+	e.disp.Update(view, e.now())
+	e.store.Forget(at - 4*int64(max(e.cfg.ResolvedRetention, time.Hour)))
+	if len(transitions) > 0 {
+		e.changed = true
+	}
+	if e.onEval != nil {
+		e.onEval(time.Since(start), e.life.Counts())
+	}
+}
+
+func (e *engine) notifyAlert(a *lifecycle.Alert) notify.Alert {
+	n := notify.Alert{Fingerprint: a.Fingerprint, Labels: a.Labels, Annotations: a.Annotations,
+		StartsAt: time.Unix(0, a.ActiveAt).UTC(), GeneratorURL: e.cfg.ExternalURL}
+	if a.State == lifecycle.StateResolved {
+		n.EndsAt = time.Unix(0, a.ResolvedAt).UTC()
+	}
+	return n
+}
+
+// deliver sends what is due when this node leads, stamped with the
+// fencing term; a follower keeps it as owed for a takeover.
+func (e *engine) deliver(due []*notify.Notification, now time.Time) {
+	if len(due) == 0 {
+		return
+	}
+	leading, term := true, uint64(0)
+	if e.gate != nil {
+		leading, term = e.gate.Leading()
+	}
+	if !leading {
+		leader := e.gate.Leader()
+		e.mu.Lock()
+		for _, n := range due {
+			e.owed = append(e.owed, owed{at: now, leader: leader, n: n})
+		}
+		e.trimOwedLocked(now)
+		e.mu.Unlock()
+		return
+	}
+	for _, n := range due {
+		n.Term, n.Sender, n.ExternalURL = term, e.self, e.cfg.ExternalURL
+		if !e.send(n) {
+			e.logger.Warn("alert notification dropped: the handler's queue is full", zap.String("handler", n.Receiver),
+				zap.String("group", n.GroupKey))
+		}
+	}
+}
+
+func (e *engine) trimOwedLocked(now time.Time) {
+	i := 0
+	for i < len(e.owed) && now.Sub(e.owed[i].at) > e.cfg.TakeoverResend {
+		i++
+	}
+	e.owed = slices.Delete(e.owed, 0, i)
+}
+
+// gained is called when this node becomes leader. Followers keep the
+// same state as the leader and mark what falls due as told; what fell due
+// within takeover_resend is re-sent unless the leader of the time was
+// heard from after it fell due (it was alive to send it). So a leader
+// that dies before sending loses nothing, and a graceful hand-over
+// repeats nothing.
+func (e *engine) gained(term uint64) {
+	e.mu.Lock()
+	now := e.now()
+	e.trimOwedLocked(now)
+	resend := make([]*notify.Notification, 0, len(e.owed))
+	for _, o := range e.owed {
+		if o.leader != "" && e.gate != nil {
+			if hb, ok := e.gate.LastHeartbeat(o.leader); ok && hb.After(o.at) {
+				continue
+			}
+		}
+		resend = append(resend, o.n)
+	}
+	e.owed = nil
+	e.mu.Unlock()
+	if len(resend) > 0 {
+		e.logger.Info("alert exporter took over: sending what the previous leader may not have",
+			zap.Uint64("term", term), zap.Int("notifications", len(resend)))
+	}
+	e.deliver(resend, now)
+}
+
+// nextWake is when the dispatcher next has a group due (zero: none).
+func (e *engine) nextWake() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.disp.NextFlush()
+}
+
+// alerts returns the current alerts and the newest history entries.
+func (e *engine) alerts(historyLimit int) ([]lifecycle.Alert, []lifecycle.Transition) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.life.Alerts(), e.life.History().Newest(historyLimit, nil)
+}

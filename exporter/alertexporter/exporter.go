@@ -1,0 +1,297 @@
+package alertexporter
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/extension/xextension/storage"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.uber.org/zap"
+
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/dispatch"
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/lifecycle"
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
+	"github.com/otelcol-chaos/otelcol-chaos/extension/coordinatorextension"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/checkpoint"
+)
+
+// alertExporter is the collector component around the engine: it owns
+// the handlers and their delivery, the evaluation loop, the coordinator
+// gate and the checkpoint.
+type alertExporter struct {
+	cfg *Config
+	set exporter.Settings
+	eng *engine
+	tel *telemetry
+
+	deliverer  *notify.Deliverer
+	store      storage.Client
+	unregister func()
+
+	wake chan struct{}
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+// checkpointKey is the storage key of the exporter's state.
+const checkpointKey = "alert_exporter_state"
+
+func newAlertExporter(cfg *Config, set exporter.Settings) (*alertExporter, error) {
+	compiled, err := rules.Compile(cfg.Rules)
+	if err != nil {
+		return nil, err
+	}
+	handlers := make([]dispatch.Handler, 0, len(cfg.Handlers))
+	for _, h := range cfg.Handlers {
+		repeat := h.ResendInterval
+		if repeat == 0 && h.Alertmanager != nil {
+			repeat = time.Minute // within Alertmanager's default resolve_timeout (5m)
+		}
+		handlers = append(handlers, dispatch.Handler{Name: h.Name, SendResolved: h.sendResolved(), Repeat: repeat})
+	}
+	eng := newEngine(cfg, compiled, handlers, set.Logger)
+	return &alertExporter{cfg: cfg, set: set, eng: eng, wake: make(chan struct{}, 1), stop: make(chan struct{})}, nil
+}
+
+func (x *alertExporter) start(ctx context.Context, host component.Host) error {
+	tel, err := newTelemetry(x.set.TelemetrySettings, x.eng)
+	if err != nil {
+		return err
+	}
+	x.tel = tel
+	x.eng.onEval = tel.evaluated
+
+	handlers, err := x.buildHandlers(ctx, host)
+	if err != nil {
+		return err
+	}
+	x.deliverer, err = notify.NewDeliverer(handlers, notify.DelivererSettings{Config: x.cfg.Delivery,
+		OnResult: tel.delivered, Logger: x.set.Logger})
+	if err != nil {
+		for _, h := range handlers {
+			if c, ok := h.(interface{ Close() error }); ok {
+				_ = c.Close()
+			}
+		}
+		return err
+	}
+	x.eng.send = func(n *notify.Notification) bool {
+		ok := x.deliverer.Enqueue(n)
+		if !ok {
+			tel.dropped(n.Receiver)
+		}
+		return ok
+	}
+
+	if err := x.joinCoordinator(host); err != nil {
+		return err
+	}
+	if x.cfg.Storage != nil {
+		if x.store, err = checkpoint.Open(ctx, host, *x.cfg.Storage, component.KindExporter, x.set.ID); err != nil {
+			return err
+		}
+		if err := x.restore(ctx); err != nil {
+			return err
+		}
+	}
+	x.wg.Add(1)
+	go x.loop()
+	return nil
+}
+
+func (x *alertExporter) buildHandlers(ctx context.Context, host component.Host) ([]notify.Handler, error) {
+	var out []notify.Handler
+	var errs []error
+	ts := x.set.TelemetrySettings
+	for i := range x.cfg.Handlers {
+		h := &x.cfg.Handlers[i]
+		var hd notify.Handler
+		var err error
+		switch {
+		case h.Log != nil:
+			hd, err = notify.NewLogHandler(h.Name, h.Log, x.set.Logger.Named("alerts"))
+		case h.Webhook != nil:
+			hd, err = notify.NewWebhookHandler(ctx, h.Name, h.Webhook, host, ts)
+		case h.Slack != nil:
+			hd, err = notify.NewSlackHandler(ctx, h.Name, h.Slack, host, ts)
+		case h.PagerDuty != nil:
+			hd, err = notify.NewPagerDutyHandler(ctx, h.Name, h.PagerDuty, host, ts)
+		case h.Alertmanager != nil:
+			hd, err = notify.NewAlertmanagerHandler(ctx, h.Name, h.Alertmanager, host, ts)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("handler %q: %w", h.Name, err))
+			continue
+		}
+		out = append(out, hd)
+	}
+	return out, errors.Join(errs...)
+}
+
+// joinCoordinator gates notifications on leadership when a coordinator
+// extension is there: the one named, or the only one configured.
+func (x *alertExporter) joinCoordinator(host component.Host) error {
+	coord, ok := coordinatorextension.Find(host.GetExtensions(), x.cfg.Coordinator)
+	if !ok {
+		if x.cfg.Coordinator != nil {
+			return fmt.Errorf("coordinator %q: no such coordinator extension; add it under extensions and service::extensions", x.cfg.Coordinator)
+		}
+		x.set.Logger.Info("alert exporter notifies on its own (no coordinator extension)")
+		return nil
+	}
+	x.eng.self = coord.Self()
+	x.eng.gate = coordinatorGate{coord}
+	x.unregister = coord.RegisterCallbacks(func(term uint64) {
+		x.eng.gained(term)
+	}, nil)
+	return nil
+}
+
+// coordinatorGate adapts the Coordinator interface to the engine's gate.
+type coordinatorGate struct{ c coordinatorextension.Coordinator }
+
+func (g coordinatorGate) Leading() (bool, uint64) { return g.c.IsLeader(), g.c.Term() }
+func (g coordinatorGate) Leader() string          { return g.c.Leader() }
+func (g coordinatorGate) LastHeartbeat(id string) (time.Time, bool) {
+	for _, m := range g.c.Members() {
+		if m.ID == id {
+			return m.LastHeartbeat, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func (x *alertExporter) consume(_ context.Context, ld plog.Logs) error {
+	if bad := x.eng.ingest(ld); bad > 0 {
+		x.tel.badRecords(bad)
+	}
+	select {
+	case x.wake <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// loop evaluates every evaluation_interval and flushes each group when it
+// is due (group_wait after its first alert, then every group_interval).
+func (x *alertExporter) loop() {
+	defer x.wg.Done()
+	nextEval := time.Now().Add(x.cfg.EvaluationInterval)
+	timer := time.NewTimer(time.Until(nextEval))
+	defer timer.Stop()
+	for {
+		select {
+		case <-x.stop:
+			return
+		case <-x.wake:
+		case <-timer.C:
+		}
+		now := time.Now()
+		if !now.Before(nextEval) {
+			nextEval = now.Add(x.cfg.EvaluationInterval)
+		}
+		x.eng.tick()
+		x.saveIfChanged()
+		wakeAt := nextEval
+		if f := x.eng.nextWake(); !f.IsZero() && f.Before(wakeAt) {
+			wakeAt = f
+		}
+		timer.Reset(max(time.Until(wakeAt), time.Millisecond))
+	}
+}
+
+func (x *alertExporter) shutdown(ctx context.Context) error {
+	if x.unregister != nil {
+		x.unregister()
+	}
+	close(x.stop)
+	x.wg.Wait()
+	var errs []error
+	var undelivered []*notify.Notification
+	if x.deliverer != nil {
+		var err error
+		undelivered, err = x.deliverer.Shutdown(ctx)
+		errs = append(errs, err)
+	}
+	if x.store != nil {
+		errs = append(errs, x.save(ctx, undelivered), x.store.Close(ctx))
+	} else if len(undelivered) > 0 {
+		x.set.Logger.Warn("alert notifications not delivered at shutdown (configure storage to keep them)",
+			zap.Int("notifications", len(undelivered)))
+	}
+	if x.tel != nil {
+		errs = append(errs, x.tel.shutdown())
+	}
+	return errors.Join(errs...)
+}
+
+// snapshot is the checkpoint: what the rules read, the alerts, the groups
+// with what each handler was told, and what was not delivered.
+type snapshot struct {
+	Version     int                    `json:"version"`
+	Store       rules.StoreSnapshot    `json:"store"`
+	Alerts      []lifecycle.Alert      `json:"alerts"`
+	Groups      []*dispatch.Group      `json:"groups"`
+	LastEval    int64                  `json:"last_eval"`
+	Undelivered []*notify.Notification `json:"undelivered"`
+}
+
+const snapshotVersion = 1
+
+func (x *alertExporter) saveIfChanged() {
+	if x.store == nil {
+		return
+	}
+	x.eng.mu.Lock()
+	changed := x.eng.changed
+	x.eng.mu.Unlock()
+	if changed {
+		if err := x.save(context.Background(), nil); err != nil {
+			x.set.Logger.Warn("alert exporter checkpoint failed", zap.Error(err))
+		}
+	}
+}
+
+func (x *alertExporter) save(ctx context.Context, undelivered []*notify.Notification) error {
+	x.eng.mu.Lock()
+	snap := snapshot{Version: snapshotVersion, Store: x.eng.store.Snapshot(), Alerts: x.eng.life.Alerts(),
+		Groups: x.eng.disp.Groups(), LastEval: x.eng.lastEval, Undelivered: undelivered}
+	body, err := json.Marshal(&snap)
+	x.eng.changed = false
+	x.eng.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return x.store.Set(ctx, checkpointKey, body)
+}
+
+func (x *alertExporter) restore(ctx context.Context) error {
+	body, err := x.store.Get(ctx, checkpointKey)
+	if err != nil || body == nil {
+		return err
+	}
+	var snap snapshot
+	if err := json.Unmarshal(body, &snap); err != nil || snap.Version != snapshotVersion {
+		x.set.Logger.Warn("alert exporter checkpoint unreadable; starting afresh", zap.Error(err))
+		return nil
+	}
+	x.eng.mu.Lock()
+	x.eng.store.Restore(snap.Store)
+	x.eng.life.Restore(snap.Alerts)
+	x.eng.disp.Restore(snap.Groups)
+	x.eng.lastEval = snap.LastEval
+	x.eng.mu.Unlock()
+	// Notifications not delivered before the restart go out now (or, on a
+	// follower, wait to be owed at a takeover).
+	x.eng.deliver(snap.Undelivered, x.eng.now())
+	x.set.Logger.Info("alert exporter state restored", zap.Int("alerts", len(snap.Alerts)),
+		zap.Int("groups", len(snap.Groups)), zap.Int("undelivered", len(snap.Undelivered)))
+	return nil
+}

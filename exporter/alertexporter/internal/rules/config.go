@@ -1,0 +1,301 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+)
+
+// Rule types.
+const (
+	TypeThreshold = "threshold"
+	TypeAnomaly   = "anomaly"
+	TypeHealth    = "health"
+	TypeAbsent    = "absent"
+)
+
+// Scopes a rule selects ("any" = every scope kind).
+const ScopeAny = "any"
+
+// Config is one rule as the user writes it.
+type Config struct {
+	// Name is the alertname label; unique among rules.
+	Name string `mapstructure:"name"`
+	// Type is threshold (the default), anomaly, health or absent.
+	Type string `mapstructure:"type"`
+	// Preset fills a threshold rule's defaults with one of the seed's six
+	// rules: event_rate, latency, fault_rate, rate_limit, endpoint_stress, impact.
+	Preset string `mapstructure:"preset"`
+
+	// Threshold rules: aggregation of field over window, compared to threshold.
+	Field       string   `mapstructure:"field"`
+	Aggregation string   `mapstructure:"aggregation"`
+	Comparator  string   `mapstructure:"comparator"`
+	Threshold   *float64 `mapstructure:"threshold"`
+	// Window of bucket time the aggregation covers (threshold and absent rules).
+	Window time.Duration `mapstructure:"window"`
+
+	// Scope selects the series: global, service, endpoint or any; Match is
+	// an anchored regular expression on the scope key (service, endpoint).
+	Scope string `mapstructure:"scope"`
+	Match string `mapstructure:"match"`
+
+	// Anomaly rules: open anomalies of these types (all when empty) with at
+	// least this severity.
+	AnomalyTypes []string `mapstructure:"anomaly_types"`
+	MinSeverity  string   `mapstructure:"min_severity"`
+
+	// Health rules: a health score below this.
+	Below *float64 `mapstructure:"below"`
+
+	// For is how long the condition must hold before the alert fires
+	// (pending until then); KeepFiringFor keeps a firing alert firing that
+	// long after the condition clears.
+	For           time.Duration `mapstructure:"for"`
+	KeepFiringFor time.Duration `mapstructure:"keep_firing_for"`
+
+	Severity    string            `mapstructure:"severity"`
+	Labels      map[string]string `mapstructure:"labels"`
+	Annotations map[string]string `mapstructure:"annotations"`
+}
+
+// Errors of Compile.
+var (
+	ErrName        = errors.New("a rule needs a name")
+	ErrDuplicate   = errors.New("two rules have the same name")
+	ErrType        = errors.New("type must be threshold, anomaly, health or absent")
+	ErrPreset      = errors.New("unknown preset")
+	ErrField       = errors.New("unknown field")
+	ErrAggregation = errors.New("unknown aggregation")
+	ErrComparator  = errors.New("comparator must be one of > >= < <= == !=")
+	ErrThreshold   = errors.New("threshold is required")
+	ErrWindow      = errors.New("window must be positive")
+	ErrScope       = errors.New("scope must be global, service, endpoint or any")
+	ErrMatch       = errors.New("match is not a valid regular expression")
+	ErrSeverity    = errors.New("severity must be info, warning or critical")
+	ErrAnomalyType = errors.New("unknown anomaly type")
+	ErrBelow       = errors.New("health rules need below (a score 0–100)")
+	ErrDuration    = errors.New("for and keep_firing_for must not be negative")
+	ErrLabel       = errors.New("bad label")
+	ErrTemplate    = errors.New("annotation template does not parse")
+)
+
+// Rule is a compiled rule.
+type Rule struct {
+	Index         int
+	Name          string
+	Type          string
+	Field         string
+	Aggregation   string
+	Comparator    string
+	Threshold     float64
+	Window        time.Duration
+	Scopes        []chaosconv.ScopeKind // nil = any
+	Match         *regexp.Regexp        // nil = every key
+	AnomalyTypes  []chaosconv.AnomalyType
+	MinSeverity   chaosconv.Severity
+	For           time.Duration
+	KeepFiringFor time.Duration
+	Severity      chaosconv.Severity
+	Labels        map[string]string
+	Annotations   map[string]*template.Template
+
+	field field
+	ratio bool
+	cmp   func(a, b float64) bool
+}
+
+var comparators = map[string]func(a, b float64) bool{
+	">": func(a, b float64) bool { return a > b }, ">=": func(a, b float64) bool { return a >= b },
+	"<": func(a, b float64) bool { return a < b }, "<=": func(a, b float64) bool { return a <= b },
+	"==": func(a, b float64) bool { return a == b }, "!=": func(a, b float64) bool { return a != b },
+}
+
+// templateFuncs are the annotation templates' functions beyond text/template's.
+var templateFuncs = template.FuncMap{
+	"mul": func(a, b float64) float64 { return a * b },
+	"pct": func(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) },
+}
+
+var labelName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+
+// Compile checks every rule and returns them compiled; the error lists
+// every problem, each naming its rule.
+func Compile(cfgs []Config) ([]*Rule, error) {
+	var errs []error
+	seen := map[string]bool{}
+	out := make([]*Rule, 0, len(cfgs))
+	for i := range cfgs {
+		r, err := compile(i, cfgs[i])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("rules[%d] (%s): %w", i, cfgs[i].Name, err))
+			continue
+		}
+		if seen[r.Name] {
+			errs = append(errs, fmt.Errorf("rules[%d]: %w: %q", i, ErrDuplicate, r.Name))
+		}
+		seen[r.Name] = true
+		out = append(out, r)
+	}
+	return out, errors.Join(errs...)
+}
+
+func compile(i int, c Config) (*Rule, error) {
+	var errs []error
+	if c.Type == "" {
+		c.Type = TypeThreshold
+	}
+	if c.Preset != "" {
+		p, ok := presets[c.Preset]
+		if !ok {
+			return nil, fmt.Errorf("%w %q (want one of %s)", ErrPreset, c.Preset, strings.Join(PresetNames(), ", "))
+		}
+		c = p.apply(c)
+	}
+	if c.Name == "" {
+		errs = append(errs, ErrName)
+	}
+	r := &Rule{Index: i, Name: c.Name, Type: c.Type, For: c.For, KeepFiringFor: c.KeepFiringFor,
+		Labels: maps.Clone(c.Labels), Annotations: map[string]*template.Template{}}
+	if c.For < 0 || c.KeepFiringFor < 0 {
+		errs = append(errs, ErrDuration)
+	}
+	r.Severity = chaosconv.Severity(c.Severity)
+	if c.Severity == "" {
+		r.Severity = chaosconv.SeverityWarning
+	}
+	if !validSeverity(r.Severity) {
+		errs = append(errs, fmt.Errorf("%w (got %q)", ErrSeverity, c.Severity))
+	}
+	switch c.Type {
+	case TypeThreshold:
+		errs = append(errs, r.compileThreshold(c)...)
+	case TypeAnomaly:
+		errs = append(errs, r.compileAnomaly(c)...)
+	case TypeHealth:
+		if c.Below == nil || *c.Below <= 0 || *c.Below > 100 {
+			errs = append(errs, ErrBelow)
+		} else {
+			r.Threshold, r.Comparator = *c.Below, "<"
+		}
+	case TypeAbsent:
+		r.Window = c.Window
+		if c.Window <= 0 {
+			errs = append(errs, ErrWindow)
+		}
+		if c.Scope == "" {
+			c.Scope = chaosconv.ScopeGlobal.String()
+		}
+	default:
+		errs = append(errs, fmt.Errorf("%w (got %q)", ErrType, c.Type))
+	}
+	if c.Scope == "" {
+		c.Scope = ScopeAny
+	}
+	if c.Scope != ScopeAny {
+		k := chaosconv.ParseScopeKind(c.Scope)
+		if k == chaosconv.ScopeUnknown {
+			errs = append(errs, fmt.Errorf("%w (got %q)", ErrScope, c.Scope))
+		}
+		r.Scopes = []chaosconv.ScopeKind{k}
+	}
+	if c.Match != "" {
+		re, err := regexp.Compile("^(?:" + c.Match + ")$")
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%w: %w", ErrMatch, err))
+		}
+		r.Match = re
+	}
+	for k := range c.Labels {
+		if !labelName.MatchString(k) || slices.Contains(chaosconv.AlertLabels, k) {
+			errs = append(errs, fmt.Errorf("%w %q: a label name is [a-zA-Z_][a-zA-Z0-9_]* and not one the exporter sets", ErrLabel, k))
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.Annotations)) {
+		t, err := template.New(k).Option("missingkey=zero").Funcs(templateFuncs).Parse(c.Annotations[k])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%w: %s: %w", ErrTemplate, k, err))
+			continue
+		}
+		r.Annotations[k] = t
+	}
+	return r, errors.Join(errs...)
+}
+
+func (r *Rule) compileThreshold(c Config) []error {
+	var errs []error
+	f, ok := fields[c.Field]
+	if !ok {
+		errs = append(errs, fmt.Errorf("%w %q (want one of %s)", ErrField, c.Field, strings.Join(FieldNames(), ", ")))
+	}
+	r.Field, r.field, r.ratio = c.Field, f, isRatio(c.Field)
+	r.Aggregation = c.Aggregation
+	if r.Aggregation == "" {
+		r.Aggregation = AggAvg
+	}
+	if !slices.Contains(aggregations, r.Aggregation) {
+		errs = append(errs, fmt.Errorf("%w %q (want one of %s)", ErrAggregation, c.Aggregation, strings.Join(aggregations, ", ")))
+	}
+	r.Comparator = c.Comparator
+	if r.Comparator == "" {
+		r.Comparator = ">"
+	}
+	if r.cmp = comparators[r.Comparator]; r.cmp == nil {
+		errs = append(errs, fmt.Errorf("%w (got %q)", ErrComparator, c.Comparator))
+	}
+	if c.Threshold == nil {
+		errs = append(errs, ErrThreshold)
+	} else {
+		r.Threshold = *c.Threshold
+	}
+	r.Window = c.Window
+	if r.Window <= 0 {
+		errs = append(errs, ErrWindow)
+	}
+	return errs
+}
+
+func (r *Rule) compileAnomaly(c Config) []error {
+	var errs []error
+	for _, t := range c.AnomalyTypes {
+		if !slices.Contains(chaosconv.AnomalyTypes, chaosconv.AnomalyType(t)) {
+			errs = append(errs, fmt.Errorf("%w %q", ErrAnomalyType, t))
+		}
+		r.AnomalyTypes = append(r.AnomalyTypes, chaosconv.AnomalyType(t))
+	}
+	r.MinSeverity = chaosconv.Severity(c.MinSeverity)
+	if c.MinSeverity == "" {
+		r.MinSeverity = chaosconv.SeverityInfo
+	}
+	if !validSeverity(r.MinSeverity) {
+		errs = append(errs, fmt.Errorf("min_severity: %w (got %q)", ErrSeverity, c.MinSeverity))
+	}
+	return errs
+}
+
+func validSeverity(s chaosconv.Severity) bool {
+	return s == chaosconv.SeverityInfo || s == chaosconv.SeverityWarning || s == chaosconv.SeverityCritical
+}
+
+// severityRank orders severities for min_severity.
+func severityRank(s chaosconv.Severity) int {
+	switch s {
+	case chaosconv.SeverityCritical:
+		return 3
+	case chaosconv.SeverityWarning:
+		return 2
+	case chaosconv.SeverityInfo:
+		return 1
+	}
+	return 0
+}
+
+// FieldNames lists the threshold fields, sorted.
+func FieldNames() []string { return slices.Sorted(maps.Keys(fields)) }

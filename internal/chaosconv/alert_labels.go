@@ -1,0 +1,24 @@
+package chaosconv
+
+// Labels of the alerts the alert exporter raises. An alert's identity is
+// the fingerprint of its label set, so these are part of the contract:
+// Alertmanager routes, PagerDuty dedup keys and silences are written
+// against them.
+const (
+	// AlertLabelName is the rule's name (Prometheus' and Alertmanager's name).
+	AlertLabelName = "alertname"
+	// AlertLabelSeverity is info, warning or critical.
+	AlertLabelSeverity = "severity"
+	// AlertLabelScope is global, service or endpoint.
+	AlertLabelScope = "scope"
+	// AlertLabelScopeKey is the service or endpoint ("" for global).
+	AlertLabelScopeKey = "scope_key"
+	// AlertLabelAnomalyType is the anomaly type, on anomaly rules' alerts.
+	AlertLabelAnomalyType = "anomaly_type"
+	// AlertLabelRuleType is threshold, anomaly, health or absent.
+	AlertLabelRuleType = "rule_type"
+)
+
+// AlertLabels lists the alert labels in documentation order.
+var AlertLabels = []string{AlertLabelName, AlertLabelSeverity, AlertLabelScope, AlertLabelScopeKey,
+	AlertLabelAnomalyType, AlertLabelRuleType}
