@@ -25,10 +25,10 @@ type engine struct {
 	now    func() time.Time
 	// gate tells whether this node notifies; nil means no coordinator:
 	// always, under term 0.
-	gate gate
-	self string
-	send    func(*notify.Notification) bool
-	onEval  func(d time.Duration, counts map[lifecycle.State]int)
+	gate   gate
+	self   string
+	send   func(*notify.Notification) bool
+	onEval func(d time.Duration, counts map[lifecycle.State]int)
 
 	mu       sync.Mutex
 	store    *rules.Store

@@ -155,7 +155,9 @@ func (x *alertExporter) joinCoordinator(host component.Host) error {
 }
 
 // coordinatorGate adapts the Coordinator interface to the engine's gate.
-type coordinatorGate struct{ c coordinatorextension.Coordinator }
+type coordinatorGate struct {
+	c coordinatorextension.Coordinator
+}
 
 func (g coordinatorGate) Leading() (bool, uint64) { return g.c.IsLeader(), g.c.Term() }
 func (g coordinatorGate) Leader() string          { return g.c.Leader() }
