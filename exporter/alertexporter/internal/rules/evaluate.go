@@ -161,7 +161,13 @@ func (e *Evaluator) absent(s *Store, r *Rule, keys []SeriesKey, at int64, out []
 			continue
 		}
 		seen = true
-		if last := s.series[k].lastData; at-last >= int64(r.Window) {
+		last := s.series[k].lastData
+		if last == 0 {
+			// Buckets but never an event: as for a never-seen scope, wait
+			// a window from the first evaluation (not from 1970).
+			last = e.started
+		}
+		if at-last >= int64(r.Window) {
 			out = append(out, r.condition(k, float64(at-last)/float64(time.Second), ""))
 		}
 	}
