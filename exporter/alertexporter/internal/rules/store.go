@@ -178,7 +178,7 @@ func (s *Store) Restore(snap StoreSnapshot) {
 	s.anomalies = map[anomalyKey]chaosconv.Anomaly{}
 	s.health = map[SeriesKey]health{}
 	for _, sr := range snap.Series {
-		s.series[SeriesKey{Scope: chaosconv.ParseScopeKind(sr.Scope), Key: sr.Key}] = &series{points: sr.Points, lastData: sr.LastData}
+		s.series[SeriesKey{Scope: chaosconv.ParseScopeKind(sr.Scope), Key: sr.Key}] = &series{points: slices.Clone(sr.Points), lastData: sr.LastData}
 	}
 	for i := range snap.Anomalies {
 		s.AddAnomaly(&snap.Anomalies[i])
