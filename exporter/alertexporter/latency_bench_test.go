@@ -69,7 +69,9 @@ func BenchmarkNotificationLatency(b *testing.B) {
 	}
 	b.StopTimer()
 	slices.Sort(lat)
-	over := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))]-groupWait) / float64(time.Millisecond) }
+	over := func(q float64) float64 {
+		return float64(lat[int(q*float64(len(lat)-1))]-groupWait) / float64(time.Millisecond)
+	}
 	b.ReportMetric(over(0.5), "ms-over-group_wait-p50")
 	b.ReportMetric(over(0.99), "ms-over-group_wait-p99")
 	b.ReportMetric(over(1), "ms-over-group_wait-max")

@@ -41,22 +41,69 @@ type signal struct {
 
 // Evaluator evaluates rules against a store. It caches what does not
 // change between evaluations (scope-key matches) and what rules share
-// within one (signals). Not safe for concurrent use.
+// within one (the series each scope/match selects, signals). Not safe for
+// concurrent use.
 type Evaluator struct {
 	rules   []*Rule
+	sels    []selector      // rules[i]'s series selection
+	shared  map[signal]bool // signals more than one rule reads
 	matches map[*regexp.Regexp]map[string]bool
-	values  map[signal]map[SeriesKey]valueOK
 	started int64 // first evaluation: absent rules with no series wait a window from it
+
+	// Per evaluation (gen counts them): the store's scopes in order, their
+	// series, what each selector picks (indexes into keys) and the values
+	// of shared signals (by key index).
+	gen         uint64
+	keys        []SeriesKey
+	series      []*series
+	selected    map[selector]*selection
+	values      map[signal]*valueCache
+	healthKeys  []SeriesKey
+	anomalyKeys []anomalyKey
+	sorted      struct{ health, anomalies uint64 } // gen healthKeys / anomalyKeys were sorted at
+}
+
+// selector is what decides which scopes a rule reads.
+type selector struct {
+	any    bool   // Scopes == nil
+	scopes string // the scope kinds, one byte each
+	match  *regexp.Regexp
+}
+
+type selection struct {
+	gen uint64
+	idx []int32
+}
+
+type valueCache struct {
+	gen uint64
+	vs  []valueOK
 }
 
 type valueOK struct {
-	v  float64
-	ok bool
+	v        float64
+	ok, done bool
 }
 
 // NewEvaluator returns an evaluator of the compiled rules.
 func NewEvaluator(rules []*Rule) *Evaluator {
-	return &Evaluator{rules: rules, matches: map[*regexp.Regexp]map[string]bool{}}
+	e := &Evaluator{rules: rules, sels: make([]selector, len(rules)), shared: map[signal]bool{},
+		matches: map[*regexp.Regexp]map[string]bool{}, selected: map[selector]*selection{},
+		values: map[signal]*valueCache{}}
+	seen := map[signal]bool{}
+	for i, r := range rules {
+		sel := selector{any: r.Scopes == nil, match: r.Match}
+		for _, k := range r.Scopes {
+			sel.scopes += string(rune(k))
+		}
+		e.sels[i] = sel
+		if r.Type == TypeThreshold {
+			sig := signal{field: r.Field, agg: r.Aggregation, window: r.Window}
+			e.shared[sig] = seen[sig]
+			seen[sig] = true
+		}
+	}
+	return e
 }
 
 // Rules are the compiled rules.
@@ -68,21 +115,48 @@ func (e *Evaluator) Evaluate(s *Store, at int64, out []Condition) []Condition {
 	if e.started == 0 {
 		e.started = at
 	}
-	keys := slices.SortedFunc(maps.Keys(s.series), compareKeys)
-	e.values = map[signal]map[SeriesKey]valueOK{}
-	for _, r := range e.rules {
+	e.gen++
+	e.keys = slices.AppendSeq(e.keys[:0], maps.Keys(s.series))
+	slices.SortFunc(e.keys, compareKeys)
+	e.series = e.series[:0]
+	for _, k := range e.keys {
+		e.series = append(e.series, s.series[k])
+	}
+	for i, r := range e.rules {
 		switch r.Type {
 		case TypeThreshold:
-			out = e.threshold(s, r, keys, at, out)
+			out = e.threshold(r, e.selection(i, r), at, out)
 		case TypeAbsent:
-			out = e.absent(s, r, keys, at, out)
+			out = e.absent(r, e.selection(i, r), at, out)
 		case TypeAnomaly:
 			out = e.anomaly(s, r, out)
 		case TypeHealth:
 			out = e.health(s, r, out)
 		}
 	}
+	// Hold no series or scope between evaluations.
+	clear(e.series)
+	clear(e.keys)
 	return out
+}
+
+// selection is the indexes (into e.keys, ascending) of the series rule i
+// reads, computed once per evaluation per selector.
+func (e *Evaluator) selection(i int, r *Rule) []int32 {
+	sel := e.selected[e.sels[i]]
+	if sel == nil {
+		sel = &selection{}
+		e.selected[e.sels[i]] = sel
+	}
+	if sel.gen != e.gen {
+		sel.gen, sel.idx = e.gen, sel.idx[:0]
+		for j, k := range e.keys {
+			if e.selects(r, k) {
+				sel.idx = append(sel.idx, int32(j))
+			}
+		}
+	}
+	return sel.idx
 }
 
 func compareKeys(a, b SeriesKey) int {
@@ -112,26 +186,41 @@ func (e *Evaluator) selects(r *Rule, k SeriesKey) bool {
 	return ok
 }
 
-func (e *Evaluator) threshold(s *Store, r *Rule, keys []SeriesKey, at int64, out []Condition) []Condition {
-	sig := signal{field: r.Field, agg: r.Aggregation, window: r.Window}
-	cache := e.values[sig]
-	if cache == nil {
-		cache = map[SeriesKey]valueOK{}
-		e.values[sig] = cache
+func (e *Evaluator) threshold(r *Rule, sel []int32, at int64, out []Condition) []Condition {
+	var cache []valueOK
+	if sig := (signal{field: r.Field, agg: r.Aggregation, window: r.Window}); e.shared[sig] {
+		vc := e.values[sig]
+		if vc == nil {
+			vc = &valueCache{}
+			e.values[sig] = vc
+		}
+		if vc.gen != e.gen {
+			vc.gen = e.gen
+			if cap(vc.vs) < len(e.keys) {
+				vc.vs = make([]valueOK, len(e.keys))
+			} else {
+				vc.vs = vc.vs[:len(e.keys)]
+				clear(vc.vs)
+			}
+		}
+		cache = vc.vs
 	}
 	from := at - int64(r.Window)
-	for _, k := range keys {
-		if !e.selects(r, k) {
-			continue
-		}
-		vo, done := cache[k]
-		if !done {
-			pts := window(s.series[k].points, from, at)
-			vo.v, vo.ok = aggregate(r.field, r.ratio, r.Aggregation, pts, r.Window.Minutes())
-			cache[k] = vo
+	minutes := r.Window.Minutes()
+	for _, i := range sel {
+		var vo valueOK
+		if cache != nil && cache[i].done {
+			vo = cache[i]
+		} else {
+			pts := window(e.series[i].points, from, at)
+			vo.v, vo.ok = aggregate(r.field, r.ratio, r.Aggregation, pts, minutes)
+			vo.done = true
+			if cache != nil {
+				cache[i] = vo
+			}
 		}
 		if vo.ok && r.cmp(vo.v, r.Threshold) {
-			out = append(out, r.condition(k, vo.v, ""))
+			out = append(out, r.condition(e.keys[i], vo.v, ""))
 		}
 	}
 	return out
@@ -139,41 +228,40 @@ func (e *Evaluator) threshold(s *Store, r *Rule, keys []SeriesKey, at int64, out
 
 // window is the points whose bucket ends within (from, to].
 func window(pts []Point, from, to int64) []Point {
-	i, _ := slices.BinarySearchFunc(pts, from, func(p Point, t int64) int {
-		if p.EndUnixNano <= t {
-			return -1
-		}
-		return 1
-	})
-	j, _ := slices.BinarySearchFunc(pts, to, func(p Point, t int64) int {
-		if p.EndUnixNano <= t {
-			return -1
-		}
-		return 1
-	})
-	return pts[i:j]
+	i := endAfter(pts, from)
+	return pts[i : i+endAfter(pts[i:], to)]
 }
 
-func (e *Evaluator) absent(s *Store, r *Rule, keys []SeriesKey, at int64, out []Condition) []Condition {
-	seen := false
-	for _, k := range keys {
-		if !e.selects(r, k) {
-			continue
+// endAfter is the index of the first point (sorted by end) whose bucket
+// ends after t, len(pts) when none does.
+func endAfter(pts []Point, t int64) int {
+	lo, hi := 0, len(pts)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if pts[m].EndUnixNano <= t {
+			lo = m + 1
+		} else {
+			hi = m
 		}
-		seen = true
-		last := s.series[k].lastData
+	}
+	return lo
+}
+
+func (e *Evaluator) absent(r *Rule, sel []int32, at int64, out []Condition) []Condition {
+	for _, i := range sel {
+		last := e.series[i].lastData
 		if last == 0 {
 			// Buckets but never an event: as for a never-seen scope, wait
 			// a window from the first evaluation (not from 1970).
 			last = e.started
 		}
 		if at-last >= int64(r.Window) {
-			out = append(out, r.condition(k, float64(at-last)/float64(time.Second), ""))
+			out = append(out, r.condition(e.keys[i], float64(at-last)/float64(time.Second), ""))
 		}
 	}
 	// Nothing ever seen for a fixed scope: absent once a window has
 	// passed since evaluations began.
-	if !seen && r.Match == nil && len(r.Scopes) == 1 && r.Scopes[0] == chaosconv.ScopeGlobal &&
+	if len(sel) == 0 && r.Match == nil && len(r.Scopes) == 1 && r.Scopes[0] == chaosconv.ScopeGlobal &&
 		at-e.started >= int64(r.Window) {
 		out = append(out, r.condition(SeriesKey{Scope: chaosconv.ScopeGlobal}, float64(at-e.started)/float64(time.Second), ""))
 	}
@@ -181,13 +269,17 @@ func (e *Evaluator) absent(s *Store, r *Rule, keys []SeriesKey, at int64, out []
 }
 
 func (e *Evaluator) anomaly(s *Store, r *Rule, out []Condition) []Condition {
-	keys := slices.SortedFunc(maps.Keys(s.anomalies), func(a, b anomalyKey) int {
-		if c := compareKeys(a.Scope, b.Scope); c != 0 {
-			return c
-		}
-		return strings.Compare(string(a.Type), string(b.Type))
-	})
-	for _, k := range keys {
+	if e.sorted.anomalies != e.gen {
+		e.sorted.anomalies = e.gen
+		e.anomalyKeys = slices.AppendSeq(e.anomalyKeys[:0], maps.Keys(s.anomalies))
+		slices.SortFunc(e.anomalyKeys, func(a, b anomalyKey) int {
+			if c := compareKeys(a.Scope, b.Scope); c != 0 {
+				return c
+			}
+			return strings.Compare(string(a.Type), string(b.Type))
+		})
+	}
+	for _, k := range e.anomalyKeys {
 		a := s.anomalies[k]
 		if (len(r.AnomalyTypes) > 0 && !slices.Contains(r.AnomalyTypes, a.Type)) ||
 			severityRank(a.Severity) < severityRank(r.MinSeverity) || !e.selects(r, k.Scope) {
@@ -200,8 +292,12 @@ func (e *Evaluator) anomaly(s *Store, r *Rule, out []Condition) []Condition {
 }
 
 func (e *Evaluator) health(s *Store, r *Rule, out []Condition) []Condition {
-	keys := slices.SortedFunc(maps.Keys(s.health), compareKeys)
-	for _, k := range keys {
+	if e.sorted.health != e.gen {
+		e.sorted.health = e.gen
+		e.healthKeys = slices.AppendSeq(e.healthKeys[:0], maps.Keys(s.health))
+		slices.SortFunc(e.healthKeys, compareKeys)
+	}
+	for _, k := range e.healthKeys {
 		if h := s.health[k]; e.selects(r, k) && h.score < r.Threshold {
 			out = append(out, r.condition(k, h.score, ""))
 		}
