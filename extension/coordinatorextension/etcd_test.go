@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/etcdtest"
@@ -182,7 +183,7 @@ func (f *fleet) agreedAfter(t *testing.T, after uint64, within time.Duration) (s
 	t.Helper()
 	var leader string
 	var term uint64
-	require.Eventually(t, func() bool {
+	ok := assert.Eventually(t, func() bool {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		leader, term = "", 0
@@ -194,7 +195,10 @@ func (f *fleet) agreedAfter(t *testing.T, after uint64, within time.Duration) (s
 			leader, term = l, tm
 		}
 		return leader != "" && term > after && f.nodes[leader] != nil && f.nodes[leader].IsLeader()
-	}, within, 10*time.Millisecond, "the fleet never agreed on a leader: %s", f.views())
+	}, within, 10*time.Millisecond)
+	if !ok {
+		t.Fatalf("the fleet never agreed on a leader: %s", f.views())
+	}
 	return leader, term
 }
 
@@ -258,7 +262,9 @@ func TestEtcdElectionFailoverAndMembership(t *testing.T) {
 	}
 
 	// 1. One leader; everyone agrees on it and on the term; all members active.
-	leader, term := f.agreed(t, 10*time.Second)
+	// Generous: under the whole suite's -race load on two cores etcd and
+	// the clients are slow to start.
+	leader, term := f.agreed(t, 30*time.Second)
 	require.Positive(t, term)
 	require.Eventually(t, allActive(f, ids...), 5*time.Second, 20*time.Millisecond)
 	terms := []uint64{term}

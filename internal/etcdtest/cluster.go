@@ -133,7 +133,7 @@ func RunMemberIfChild() {
 	cfg.ListenClientUrls, cfg.AdvertiseClientUrls = parse(mc.Client), parse(mc.Client)
 	cfg.InitialCluster, cfg.InitialClusterToken = mc.Initial, "coordinator-test"
 	cfg.ClusterState = embed.ClusterStateFlagNew
-	cfg.TickMs, cfg.ElectionMs = 50, 500
+	cfg.TickMs, cfg.ElectionMs = 100, 1000 // etcd's defaults: stable under a loaded test machine
 	cfg.LogLevel, cfg.LogOutputs = "error", []string{"stderr"}
 	e, err := embed.StartEtcd(cfg)
 	if err != nil {

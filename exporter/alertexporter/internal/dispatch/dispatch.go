@@ -72,15 +72,15 @@ func (d *Dispatcher) groupOf(a *notify.Alert) (string, map[string]string) {
 	labels := make(map[string]string, len(names))
 	var b strings.Builder
 	b.WriteString("{}:{")
-	for i, n := range names {
+	for _, n := range names {
 		v, ok := a.Labels[n]
 		if !ok {
 			continue
 		}
-		labels[n] = v
-		if i > 0 {
+		if len(labels) > 0 {
 			b.WriteByte(',')
 		}
+		labels[n] = v
 		b.WriteString(n + "=" + quote(v))
 	}
 	b.WriteByte('}')

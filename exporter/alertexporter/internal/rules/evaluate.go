@@ -2,7 +2,6 @@ package rules
 
 import (
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -45,10 +44,10 @@ type signal struct {
 // concurrent use.
 type Evaluator struct {
 	rules   []*Rule
-	sels    []selector      // rules[i]'s series selection
-	shared  map[signal]bool // signals more than one rule reads
-	matches map[*regexp.Regexp]map[string]bool
-	started int64 // first evaluation: absent rules with no series wait a window from it
+	sels    []selector                 // rules[i]'s series selection
+	shared  map[signal]bool            // signals more than one rule reads
+	matches map[string]map[string]bool // pattern → scope key → matches
+	started int64                      // first evaluation: absent rules with no series wait a window from it
 
 	// Per evaluation (gen counts them): the store's scopes in order, their
 	// series, what each selector picks (indexes into keys) and the values
@@ -67,7 +66,7 @@ type Evaluator struct {
 type selector struct {
 	any    bool   // Scopes == nil
 	scopes string // the scope kinds, one byte each
-	match  *regexp.Regexp
+	match  string // the Match pattern ("" = none)
 }
 
 type selection struct {
@@ -88,11 +87,14 @@ type valueOK struct {
 // NewEvaluator returns an evaluator of the compiled rules.
 func NewEvaluator(rules []*Rule) *Evaluator {
 	e := &Evaluator{rules: rules, sels: make([]selector, len(rules)), shared: map[signal]bool{},
-		matches: map[*regexp.Regexp]map[string]bool{}, selected: map[selector]*selection{},
+		matches: map[string]map[string]bool{}, selected: map[selector]*selection{},
 		values: map[signal]*valueCache{}}
 	seen := map[signal]bool{}
 	for i, r := range rules {
-		sel := selector{any: r.Scopes == nil, match: r.Match}
+		sel := selector{any: r.Scopes == nil}
+		if r.Match != nil {
+			sel.match = r.Match.String()
+		}
 		for _, k := range r.Scopes {
 			sel.scopes += string(rune(k))
 		}
@@ -173,10 +175,11 @@ func (e *Evaluator) selects(r *Rule, k SeriesKey) bool {
 	if r.Match == nil {
 		return true
 	}
-	m := e.matches[r.Match]
+	// Rules with the same pattern share their matches.
+	m := e.matches[r.Match.String()]
 	if m == nil {
 		m = map[string]bool{}
-		e.matches[r.Match] = m
+		e.matches[r.Match.String()] = m
 	}
 	ok, cached := m[k.Key]
 	if !cached {

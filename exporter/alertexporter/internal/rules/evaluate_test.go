@@ -517,3 +517,73 @@ func TestAnnotationTemplates(t *testing.T) {
 	c := r.condition(global, 1, "")
 	assert.Equal(t, "x", c.Labels[chaosconv.AlertLabelName])
 }
+
+// TestSharedSelectionsAndSignals: rules sharing a signal, a pattern or a
+// scope each still read exactly their own series, across evaluations
+// where series come and go; a reused evaluator agrees with a fresh one.
+func TestSharedSelectionsAndSignals(t *testing.T) {
+	th := func(name, scope, match string, threshold float64) Config {
+		return Config{Name: name, Field: "events", Aggregation: AggSum, Threshold: f64(threshold), Window: 2 * time.Minute,
+			Scope: scope, Match: match}
+	}
+	rs := mustCompile(t,
+		th("svc_x", "service", "x.*", 0),
+		th("ep_x", "endpoint", "x.*", 0), // same pattern, other scope
+		th("any_x", "any", "x.*", 0),
+		th("svc_x_high", "service", "x.*", 15), // same signal and selection, other threshold
+		th("global", "global", "", 0),
+		Config{Name: "svc_x_rate", Field: "events", Aggregation: AggRate, Threshold: f64(0), Window: 2 * time.Minute,
+			Scope: "service", Match: "x.*"}, // same selection, other signal
+		Config{Name: "abs", Type: TypeAbsent, Scope: "service", Match: "x.*", Window: time.Minute},
+	)
+	s := NewStore(rs)
+	s.AddBucket(global, bucket(0, func(p *Point) { p.Events = 1 }))
+	s.AddBucket(svc("xa"), bucket(0, func(p *Point) { p.Events = 10 }))
+	s.AddBucket(svc("xb"), bucket(0, func(p *Point) { p.Events = 20 }))
+	s.AddBucket(svc("y"), bucket(0, func(p *Point) { p.Events = 30 }))
+	s.AddBucket(ep("xe"), bucket(0, func(p *Point) { p.Events = 40 }))
+	e := NewEvaluator(rs)
+	render := func(conds []Condition) []string {
+		var out []string
+		for _, c := range conds {
+			out = append(out, fmt.Sprintf("%s %s=%v", c.Labels["alertname"], c.Labels["scope_key"], c.Value))
+		}
+		return out
+	}
+	check := func(at int64, want []string) {
+		t.Helper()
+		got := e.Evaluate(s, at, nil)
+		assert.Equal(t, want, render(got))
+		assert.Equal(t, render(NewEvaluator(rs).Evaluate(s, at, nil)), render(got))
+	}
+	check(minute(1), []string{
+		"svc_x xa=10", "svc_x xb=20",
+		"ep_x xe=40",
+		"any_x xa=10", "any_x xb=20", "any_x xe=40",
+		"svc_x_high xb=20",
+		"global =1",
+		"svc_x_rate xa=5", "svc_x_rate xb=10",
+	})
+	// xa goes (forgotten), xc and a new endpoint come.
+	s.AddBucket(svc("xb"), bucket(1, func(p *Point) { p.Events = 1 }))
+	s.AddBucket(svc("xc"), bucket(1, func(p *Point) { p.Events = 16 }))
+	s.AddBucket(ep("xf"), bucket(1, func(p *Point) { p.Events = 2 }))
+	s.Forget(minute(2))
+	require.Equal(t, 3, s.Series())
+	check(minute(2), []string{
+		"svc_x xb=21", "svc_x xc=16",
+		"ep_x xf=2",
+		"any_x xb=21", "any_x xc=16", "any_x xf=2",
+		"svc_x_high xb=21", "svc_x_high xc=16",
+		"svc_x_rate xb=10.5", "svc_x_rate xc=8",
+	})
+	// Bucket 0 leaves the windows; xb and xc have had no events for a minute.
+	check(minute(3)+1, []string{
+		"svc_x xb=1", "svc_x xc=16",
+		"ep_x xf=2",
+		"any_x xb=1", "any_x xc=16", "any_x xf=2",
+		"svc_x_high xc=16",
+		"svc_x_rate xb=0.5", "svc_x_rate xc=8",
+		"abs xb=60.000000001", "abs xc=60.000000001",
+	})
+}
