@@ -297,6 +297,10 @@ func (b *etcdBackend) revoke(id clientv3.LeaseID) {
 // revoked) steps down at once.
 func (b *etcdBackend) watchLeader() {
 	defer b.wg.Done()
+	// Re-read every retry period as well: a missed or failed read never
+	// leaves a follower without a leader for long.
+	tick := time.NewTicker(b.cfg.RetryPeriod)
+	defer tick.Stop()
 	b.watchPrefix(b.electionPfx+"/", func(ctx context.Context) {
 		gctx, cancel := context.WithTimeout(ctx, b.cfg.Etcd.RequestTimeout)
 		resp, err := b.client.Get(gctx, b.electionPfx+"/", append(clientv3.WithFirstCreate(), clientv3.WithPrefix())...)
@@ -324,7 +328,7 @@ func (b *etcdBackend) watchLeader() {
 			b.state.stepDown()
 		}
 		b.state.setLeader(leader, term)
-	}, nil)
+	}, tick.C)
 }
 
 // watchMembers follows the member keys: every new revision of a key is a
@@ -356,13 +360,16 @@ func (b *etcdBackend) watchMembers() {
 	}, tick.C)
 }
 
-// watchPrefix calls sync at start, after every watch event and at every
-// tick, and re-establishes the watch when it breaks, until shutdown.
+// watchPrefix calls sync once its watch is established, after every watch
+// event and at every tick, and re-establishes the watch when it breaks,
+// until shutdown.
 func (b *etcdBackend) watchPrefix(prefix string, sync func(ctx context.Context), tick <-chan time.Time) {
 	for b.ctx.Err() == nil {
-		sync(b.ctx)
+		// Watch first, then read: a change between the two is seen by
+		// the watch, never lost in the gap.
 		wctx, cancel := context.WithCancel(clientv3.WithRequireLeader(b.ctx))
 		events := b.client.Watch(wctx, prefix, clientv3.WithPrefix())
+		sync(b.ctx)
 	watching:
 		for {
 			select {
