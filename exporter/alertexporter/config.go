@@ -19,10 +19,11 @@ type Config struct {
 	// EvaluationInterval is how often rules are evaluated on the wall
 	// clock; they are also evaluated whenever new buckets arrive.
 	EvaluationInterval time.Duration `mapstructure:"evaluation_interval"`
-	// DataDelay is how far behind the wall clock the evaluation time may
-	// lag when no data arrives (buckets close after their minute plus the
-	// analytics processor's lateness): windows slide on by the wall clock
-	// once data stops, so conditions on stale data resolve.
+	// DataDelay is how long data must have stopped before the wall clock
+	// moves evaluation on (to now − data_delay): while summaries arrive,
+	// evaluation follows their event time alone, so a replay is walked
+	// through as a live run; once they stop, windows slide on so that
+	// conditions on stale data resolve.
 	DataDelay time.Duration `mapstructure:"data_delay"`
 	// BucketWidth is the chaos.bucket width the rules read.
 	BucketWidth time.Duration `mapstructure:"bucket_width"`

@@ -1,6 +1,7 @@
 package alertexporter
 
 import (
+	"cmp"
 	"slices"
 	"sync"
 	"time"
@@ -30,15 +31,16 @@ type engine struct {
 	send   func(*notify.Notification) bool
 	onEval func(d time.Duration, counts map[lifecycle.State]int)
 
-	mu       sync.Mutex
-	store    *rules.Store
-	eval     *rules.Evaluator
-	life     *lifecycle.Manager
-	disp     *dispatch.Dispatcher
-	lastEval int64             // event time of the last evaluation
-	conds    []rules.Condition // reused between evaluations
-	owed     []owed            // followers: notifications the leader owed, for a takeover
-	changed  bool              // state changed since the last checkpoint
+	mu          sync.Mutex
+	lastArrival time.Time // wall time data last arrived (or the start)
+	store       *rules.Store
+	eval        *rules.Evaluator
+	life        *lifecycle.Manager
+	disp        *dispatch.Dispatcher
+	lastEval    int64             // event time of the last evaluation
+	conds       []rules.Condition // reused between evaluations
+	owed        []owed            // followers: notifications the leader owed, for a takeover
+	changed     bool              // state changed since the last checkpoint
 }
 
 // gate is what the engine needs of the coordinator.
@@ -65,15 +67,27 @@ func newEngine(cfg *Config, compiled []*rules.Rule, handlers []dispatch.Handler,
 		disp: dispatch.New(cfg.Route, handlers)}
 }
 
+// item is one decoded record the rules read, at its event time (the end
+// of the bucket it is about).
+type item struct {
+	at      int64
+	key     rules.SeriesKey
+	point   rules.Point
+	anomaly *chaosconv.Anomaly
+	health  *chaosconv.Health
+}
+
 // ingest reads the records the rules use (finest buckets of the
-// configured width, anomalies, health) and evaluates at every new bucket
-// end, in order, so a replay walks through event time as a live run does.
+// configured width, anomalies, health), stores them in event-time order
+// and evaluates at every new bucket end as it goes, so a replay walks
+// through event time as a live run does, however many minutes one batch
+// holds. Records at or before the last evaluation are stored (and count
+// from the next one) but do not rewind it.
 func (e *engine) ingest(ld plog.Logs) (bad int) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var ends []int64
+	var items []item
 	var b chaosconv.Bucket
 	impactCfg := chaosconv.DefaultImpactConfig()
+	width := int64(e.cfg.BucketWidth)
 	for _, rl := range ld.ResourceLogs().All() {
 		for _, sl := range rl.ScopeLogs().All() {
 			for _, lr := range sl.LogRecords().All() {
@@ -87,44 +101,69 @@ func (e *engine) ingest(ld plog.Logs) (bad int) {
 						continue
 					}
 					im := b.Impact(&impactCfg)
-					e.store.AddBucket(rules.SeriesKey{Scope: b.Scope, Key: b.Key}, rules.PointOf(&b, &im))
-					ends = append(ends, b.EndUnixNano())
+					items = append(items, item{at: b.EndUnixNano(), key: rules.SeriesKey{Scope: b.Scope, Key: b.Key},
+						point: rules.PointOf(&b, &im)})
 				case chaosconv.RecordAnomaly:
-					var a chaosconv.Anomaly
-					if err := chaosconv.DecodeAnomaly(lr, &a); err != nil {
+					a := &chaosconv.Anomaly{}
+					if err := chaosconv.DecodeAnomaly(lr, a); err != nil {
 						bad++
 						continue
 					}
-					e.store.AddAnomaly(&a)
-					ends = append(ends, a.AtUnixNano)
+					// Analysis records name their bucket by its start.
+					items = append(items, item{at: a.AtUnixNano + width, anomaly: a})
 				case chaosconv.RecordHealth:
-					var h chaosconv.Health
-					if err := chaosconv.DecodeHealth(lr, &h); err != nil {
+					h := &chaosconv.Health{}
+					if err := chaosconv.DecodeHealth(lr, h); err != nil {
 						bad++
 						continue
 					}
-					e.store.AddHealth(&h)
-					ends = append(ends, h.AtUnixNano)
+					items = append(items, item{at: h.AtUnixNano + width, health: h})
 				}
 			}
 		}
 	}
-	slices.Sort(ends)
-	for _, at := range slices.Compact(ends) {
-		if at > e.lastEval {
+	if len(items) == 0 {
+		return bad
+	}
+	slices.SortStableFunc(items, func(a, b item) int { return cmp.Compare(a.at, b.at) })
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.lastArrival = e.now()
+	for i := 0; i < len(items); {
+		at := items[i].at
+		for ; i < len(items) && items[i].at == at; i++ {
+			switch it := &items[i]; {
+			case it.anomaly != nil:
+				e.store.AddAnomaly(it.anomaly)
+			case it.health != nil:
+				e.store.AddHealth(it.health)
+			default:
+				e.store.AddBucket(it.key, it.point)
+			}
+		}
+		// The same time again is evaluated again: anomalies about a
+		// bucket may come in a later batch than the bucket itself.
+		if at >= e.lastEval {
 			e.evaluateLocked(at)
 		}
 	}
 	return bad
 }
 
-// tick evaluates at the evaluation time — the newest data, or the wall
-// clock less data_delay when data stopped — and returns the
-// notifications due now.
+// tick moves evaluation on by the wall clock once data has stopped for
+// data_delay — to now − data_delay, so that conditions on stale data
+// resolve and absent-data rules see the silence — and sends the
+// notifications due now. While data flows, evaluation follows it alone.
 func (e *engine) tick() {
 	e.mu.Lock()
 	now := e.now()
-	at := max(e.store.Latest(), now.Add(-e.cfg.DataDelay).UnixNano())
+	at := e.lastEval
+	if e.lastArrival.IsZero() {
+		e.lastArrival = now // the start counts as an arrival
+	}
+	if now.Sub(e.lastArrival) >= e.cfg.DataDelay {
+		at = max(e.store.Latest(), now.Add(-e.cfg.DataDelay).UnixNano())
+	}
 	if at > e.lastEval {
 		e.evaluateLocked(at)
 	}
@@ -170,13 +209,24 @@ func (e *engine) evaluateLocked(at int64) {
 	}
 }
 
+// notifyAlert is the alert as handlers see it. Its times are event times,
+// but never later than the wall clock: a receiver (Alertmanager) must not
+// see an alert start, or end, in its future.
 func (e *engine) notifyAlert(a *lifecycle.Alert) notify.Alert {
+	now := e.now().UTC()
 	n := notify.Alert{Fingerprint: a.Fingerprint, Labels: a.Labels, Annotations: a.Annotations,
-		StartsAt: time.Unix(0, a.ActiveAt).UTC(), GeneratorURL: e.cfg.ExternalURL}
+		StartsAt: minTime(time.Unix(0, a.ActiveAt).UTC(), now), GeneratorURL: e.cfg.ExternalURL}
 	if a.State == lifecycle.StateResolved {
-		n.EndsAt = time.Unix(0, a.ResolvedAt).UTC()
+		n.EndsAt = minTime(time.Unix(0, a.ResolvedAt).UTC(), now)
 	}
 	return n
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // deliver sends what is due when this node leads, stamped with the

@@ -91,3 +91,74 @@ func TestEngineFiresOnceAfterForAndResolves(t *testing.T) {
 	require.Equal(t, "resolved", (*sent)[1].Status())
 	require.Equal(t, n.Alerts[0].Fingerprint, (*sent)[1].Alerts[0].Fingerprint)
 }
+
+// A batch longer than the rule's window (a replay sent at once) is walked
+// through bucket by bucket: a storm in its middle fires and resolves.
+func TestEngineWalksALongBatchInEventTime(t *testing.T) {
+	e, clock, _ := newTestEngine(t, []rules.Config{{Name: "Storm", Preset: "fault_rate", Threshold: f64(0.3),
+		Window: 2 * time.Minute, For: time.Minute}},
+		dispatch.Config{GroupBy: []string{"alertname"}, GroupWait: time.Second, GroupInterval: time.Second, RepeatInterval: time.Hour})
+	minutes := make([][2]uint64, 20)
+	for i := range minutes {
+		minutes[i] = [2]uint64{100, 0}
+		if i >= 4 && i < 9 {
+			minutes[i] = [2]uint64{100, 90}
+		}
+	}
+	t0 := clock.t.Add(-20 * time.Minute)
+	e.ingest(bucketLogs(t0, minutes))
+	_, hist := e.alerts(0)
+	var to []string
+	for i := len(hist) - 1; i >= 0; i-- {
+		to = append(to, string(hist[i].To))
+	}
+	require.Equal(t, []string{"pending", "firing", "resolved"}, to)
+	require.Equal(t, t0.Add(5*time.Minute).UnixNano(), hist[2].At, "pending at the first breaching bucket's end")
+	require.Equal(t, t0.Add(6*time.Minute).UnixNano(), hist[1].At, "firing one minute later")
+}
+
+// While data flows the wall clock does not move evaluation; once data has
+// stopped for data_delay it does, and stale conditions resolve.
+func TestEngineWallClockMovesOnlyWhenDataStops(t *testing.T) {
+	e, clock, sent := newTestEngine(t, []rules.Config{{Name: "Storm", Preset: "fault_rate", Threshold: f64(0.3),
+		Window: 2 * time.Minute}},
+		dispatch.Config{GroupBy: []string{"alertname"}, GroupWait: 0, GroupInterval: time.Second, RepeatInterval: time.Hour})
+	// A replay of an hour-old storm: evaluated in its own time.
+	old := clock.t.Add(-time.Hour)
+	e.ingest(bucketLogs(old, [][2]uint64{{100, 90}, {100, 90}}))
+	clock.t = clock.t.Add(30 * time.Second)
+	e.tick()
+	require.Len(t, *sent, 1)
+	require.Equal(t, "firing", (*sent)[0].Status())
+	require.Equal(t, old.Add(time.Minute), (*sent)[0].Alerts[0].StartsAt, "event time")
+
+	// Data stops: after data_delay the windows slide on by the wall clock.
+	clock.t = clock.t.Add(e.cfg.DataDelay)
+	e.tick()
+	clock.t = clock.t.Add(time.Second)
+	e.tick()
+	require.Len(t, *sent, 2)
+	require.Equal(t, "resolved", (*sent)[1].Status())
+	require.False(t, (*sent)[1].Alerts[0].EndsAt.After(clock.t), "never in the receiver's future")
+}
+
+// Anomalies about a bucket may come in a later batch than the bucket: they
+// are evaluated at that bucket's time, not a bucket later.
+func TestEngineAnomalyInALaterBatch(t *testing.T) {
+	e, clock, _ := newTestEngine(t, []rules.Config{{Name: "Anomaly", Type: "anomaly"}},
+		dispatch.Config{GroupBy: []string{"alertname"}, GroupWait: time.Second, GroupInterval: time.Second, RepeatInterval: time.Hour})
+	start := clock.t.Add(-time.Minute)
+	e.ingest(bucketLogs(start, [][2]uint64{{100, 0}}))
+	ld := plog.NewLogs()
+	chaosconv.EncodeAnomaly(&chaosconv.Anomaly{ID: "a1", Type: chaosconv.AnomalyEventSpike, State: chaosconv.AnomalyOpen,
+		Scope: chaosconv.ScopeRef{Kind: chaosconv.ScopeGlobal}, AtUnixNano: start.UnixNano(), Start: start.UnixNano(),
+		Severity: chaosconv.SeverityWarning, Score: 5, Description: "spike"},
+		ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
+	e.ingest(ld)
+	al, _ := e.alerts(0)
+	require.Len(t, al, 1)
+	require.Equal(t, "firing", string(al[0].State))
+	require.Equal(t, clock.t.UnixNano(), al[0].FiredAt, "at the end of the bucket the anomaly is about")
+	require.Equal(t, "event_spike", al[0].Labels["anomaly_type"])
+	require.Equal(t, "spike", al[0].Annotations["description"])
+}

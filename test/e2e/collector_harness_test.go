@@ -27,15 +27,13 @@ import (
 // and batch) out of order across services; with 1s, a few events at each
 // minute boundary would be late.
 //
-// alert: the rules and route are the exporter's documented example, plus
-// data_delay. The exporter evaluates in event time, at every new bucket
-// end, and on its evaluation_interval at max(newest bucket end, wall clock
-// - data_delay). With the default 90s, the storm (dated stormShift ago, see
-// shiftProxy) would be older than the evaluation time before it arrives:
-// never evaluated, it could not fire. 20m covers the storm's whole event
-// time, so the replay walks through it as a live run would, and the alert
-// resolves because of the calm traffic, not because the wall clock slid the
-// window past the storm.
+// alert: the rules and route are the exporter's documented example, with
+// its default data_delay. The exporter evaluates in event time, at every
+// new bucket end as summaries arrive; the wall clock moves evaluation on
+// only after data has stopped for data_delay. So the replayed storm (dated
+// stormShift ago, see shiftProxy) is walked through as a live run would
+// be, and the alert resolves because of the calm traffic, not because the
+// wall clock slid the window past the storm.
 const collectorConfig = `
 receivers:
   chaos:
@@ -49,7 +47,6 @@ processors:
 exporters:
   alert:
     evaluation_interval: 1s
-    data_delay: 20m
     rules:
       - name: ChaosFaultStorm
         preset: fault_rate

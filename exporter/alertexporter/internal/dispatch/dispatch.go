@@ -9,6 +9,7 @@ package dispatch // import "github.com/otelcol-chaos/otelcol-chaos/exporter/aler
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -81,13 +82,11 @@ func (d *Dispatcher) groupOf(a *notify.Alert) (string, map[string]string) {
 			b.WriteByte(',')
 		}
 		labels[n] = v
-		b.WriteString(n + "=" + quote(v))
+		b.WriteString(n + "=" + strconv.Quote(v))
 	}
 	b.WriteByte('}')
 	return b.String(), labels
 }
-
-func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
 
 // Update records the current view of alerts (firing ones, and resolved
 // ones with EndsAt set) at wall time now. A new group flushes after

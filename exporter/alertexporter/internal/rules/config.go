@@ -207,7 +207,13 @@ func compile(i int, c Config) (*Rule, error) {
 		r.Scopes = []chaosconv.ScopeKind{k}
 	}
 	if c.Match != "" {
-		re, err := regexp.Compile("^(?:" + c.Match + ")$")
+		// The pattern must stand alone before it is anchored, so that one
+		// like `a)|(b` cannot escape the anchors.
+		_, err := regexp.Compile(c.Match)
+		var re *regexp.Regexp
+		if err == nil {
+			re, err = regexp.Compile("^(?:" + c.Match + ")$")
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%w: %w", ErrMatch, err))
 		}

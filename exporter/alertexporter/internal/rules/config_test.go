@@ -158,3 +158,9 @@ func TestCompileErrorNamesValidChoices(t *testing.T) {
 	assert.Len(t, joined.Unwrap(), 2)
 	assert.True(t, errors.Is(err, ErrPreset) && errors.Is(err, ErrField))
 }
+
+func TestMatchCannotEscapeItsAnchors(t *testing.T) {
+	threshold := 1.0
+	_, err := Compile([]Config{{Name: "x", Field: "events", Threshold: &threshold, Window: time.Minute, Match: "a)|(b"}})
+	require.ErrorIs(t, err, ErrMatch)
+}
