@@ -43,6 +43,7 @@ func (r *restartable) start(t *testing.T) (exporter.Logs, extension.Extension) {
 
 	cfg := createDefaultConfig().(*Config)
 	cfg.Storage = &storageID
+	cfg.DrainTimeout = 200 * time.Millisecond
 	cfg.EvaluationInterval = 50 * time.Millisecond
 	cfg.Rules = []rules.Config{{Name: "Storm", Preset: "fault_rate", Threshold: f64(0.3), Window: 2 * time.Minute}}
 	cfg.Route = dispatch.Config{GroupBy: []string{"alertname"}, GroupWait: r.groupWait,

@@ -48,6 +48,9 @@ type Config struct {
 	// from after (it may have died before sending it). Keep it above the
 	// coordinator's lease_duration.
 	TakeoverResend time.Duration `mapstructure:"takeover_resend"`
+	// DrainTimeout is how long shutdown waits for queued notifications to
+	// be delivered before it stops delivery (what is left is checkpointed).
+	DrainTimeout time.Duration `mapstructure:"drain_timeout"`
 	// Storage names a storage extension that keeps alert state and
 	// undelivered notifications across restarts.
 	Storage *component.ID `mapstructure:"storage"`
@@ -87,7 +90,7 @@ var (
 	errBucketWidth   = errors.New("bucket_width must be 1m, 5m, 1h or 1d (a width the analytics processor emits)")
 	errRoute         = errors.New("route")
 	errHistory       = errors.New("history_size must be positive")
-	errNegative      = errors.New("data_delay, resolved_retention and takeover_resend must not be negative")
+	errNegative      = errors.New("data_delay, resolved_retention, takeover_resend and drain_timeout must not be negative")
 	errResend        = errors.New("resend_interval must not be negative")
 	errGroupByRepeat = errors.New("route::group_by lists a label twice")
 )
@@ -104,7 +107,7 @@ func (cfg *Config) Validate() error {
 	if cfg.HistorySize <= 0 {
 		errs = append(errs, errHistory)
 	}
-	if cfg.DataDelay < 0 || cfg.ResolvedRetention < 0 || cfg.TakeoverResend < 0 {
+	if cfg.DataDelay < 0 || cfg.ResolvedRetention < 0 || cfg.TakeoverResend < 0 || cfg.DrainTimeout < 0 {
 		errs = append(errs, errNegative)
 	}
 	if len(cfg.Rules) == 0 {

@@ -218,6 +218,7 @@ func (x *alertExporter) shutdown(ctx context.Context) error {
 	var errs []error
 	var undelivered []*notify.Notification
 	if x.deliverer != nil {
+		x.drain(ctx)
 		var err error
 		undelivered, err = x.deliverer.Shutdown(ctx)
 		errs = append(errs, err)
@@ -232,6 +233,33 @@ func (x *alertExporter) shutdown(ctx context.Context) error {
 		errs = append(errs, x.tel.shutdown())
 	}
 	return errors.Join(errs...)
+}
+
+// drain gives queued notifications up to drain_timeout (or the shutdown
+// deadline) to go out before delivery stops: a leader shut down gracefully
+// sends what it owes rather than leave it to a checkpoint or a follower.
+func (x *alertExporter) drain(ctx context.Context) {
+	if x.cfg.DrainTimeout <= 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, x.cfg.DrainTimeout)
+	defer cancel()
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		busy := false
+		for _, st := range x.deliverer.Stats() {
+			busy = busy || st.Queued > 0 || st.InFlight
+		}
+		if !busy {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // snapshot is the checkpoint: what the rules read, the alerts, the groups

@@ -36,6 +36,7 @@ func createDefaultConfig() component.Config {
 			GroupInterval: 5 * time.Minute, RepeatInterval: 4 * time.Hour},
 		Delivery:       notify.NewDefaultDeliveryConfig(),
 		TakeoverResend: 2 * time.Minute,
+		DrainTimeout:   5 * time.Second,
 	}
 }
 
