@@ -54,6 +54,8 @@ type Config struct {
 	// Storage names a storage extension that keeps alert state and
 	// undelivered notifications across restarts.
 	Storage *component.ID `mapstructure:"storage"`
+	// API serves the current alerts and their history (read-only JSON).
+	API APIConfig `mapstructure:"api"`
 	// ExternalURL is where notifications link to (e.g. a Grafana dashboard).
 	ExternalURL string `mapstructure:"external_url"`
 
@@ -93,6 +95,7 @@ var (
 	errNegative      = errors.New("data_delay, resolved_retention, takeover_resend and drain_timeout must not be negative")
 	errResend        = errors.New("resend_interval must not be negative")
 	errGroupByRepeat = errors.New("route::group_by lists a label twice")
+	errAPIEndpoint   = errors.New("api::endpoint must be set when the alerts API is enabled")
 )
 
 // Validate checks the configuration at start-up.
@@ -124,6 +127,9 @@ func (cfg *Config) Validate() error {
 	slices.Sort(sorted)
 	if len(slices.Compact(sorted)) != len(r.GroupBy) {
 		errs = append(errs, errGroupByRepeat)
+	}
+	if cfg.API.Enabled && cfg.API.ServerConfig.NetAddr.Endpoint == "" {
+		errs = append(errs, errAPIEndpoint)
 	}
 	if len(cfg.Handlers) == 0 {
 		errs = append(errs, errNoHandlers)

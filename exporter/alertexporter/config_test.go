@@ -91,6 +91,8 @@ func TestValidate(t *testing.T) {
 		{"duplicate handler", func(c *Config) { c.Handlers = append(c.Handlers, c.Handlers[0]) }, errHandlerName},
 		{"handler without kind", func(c *Config) { c.Handlers[0].Log = nil }, errHandlerKind},
 		{"negative resend", func(c *Config) { c.Handlers[0].ResendInterval = -1 }, errResend},
+		{"api without endpoint", func(c *Config) { c.API.Enabled = true; c.API.ServerConfig.NetAddr.Endpoint = "" }, errAPIEndpoint},
+		{"negative drain", func(c *Config) { c.DrainTimeout = -1 }, errNegative},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"sync"
 	"time"
 
@@ -34,6 +36,9 @@ type alertExporter struct {
 	deliverer  *notify.Deliverer
 	store      storage.Client
 	unregister func()
+
+	apiServer *http.Server
+	apiAddr   net.Addr
 
 	wake chan struct{}
 	stop chan struct{}
@@ -103,7 +108,7 @@ func (x *alertExporter) start(ctx context.Context, host component.Host) error {
 	}
 	x.wg.Add(1)
 	go x.loop()
-	return nil
+	return x.startAPI(ctx, host)
 }
 
 func (x *alertExporter) buildHandlers(ctx context.Context, host component.Host) ([]notify.Handler, error) {
@@ -213,9 +218,12 @@ func (x *alertExporter) shutdown(ctx context.Context) error {
 	if x.unregister != nil {
 		x.unregister()
 	}
+	var errs []error
+	if x.apiServer != nil {
+		errs = append(errs, x.apiServer.Shutdown(ctx))
+	}
 	close(x.stop)
 	x.wg.Wait()
-	var errs []error
 	var undelivered []*notify.Notification
 	if x.deliverer != nil {
 		x.drain(ctx)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
@@ -26,7 +27,10 @@ func NewFactory() exporter.Factory {
 }
 
 func createDefaultConfig() component.Config {
+	api := confighttp.NewDefaultServerConfig()
+	api.NetAddr.Endpoint = "localhost:4322"
 	return &Config{
+		API:                APIConfig{ServerConfig: api},
 		EvaluationInterval: 15 * time.Second,
 		DataDelay:          90 * time.Second,
 		BucketWidth:        time.Minute,
