@@ -131,7 +131,9 @@ demo: build
 	for i in $$(seq 1 50); do curl -fsS http://localhost:4320/v1/chaos/health >/dev/null 2>&1 && break; sleep 0.2; done; \
 	$(GO) run ./cmd/chaosgen -scenario $(DEMO_SCENARIO) -duration $(DEMO_DURATION) -rate $(DEMO_RATE); \
 	echo "--- last records the collector printed (full log: build/demo-collector.log) ---"; \
-	grep -A14 'LogRecord #' build/demo-collector.log | tail -32
+	grep -A14 'LogRecord #' build/demo-collector.log | tail -32; \
+	echo "--- alerts (curl localhost:4322/v1/alerts; history: /v1/alerts/history) ---"; \
+	curl -fsS http://localhost:4322/v1/alerts || true
 
 clean:
 	rm -rf build
