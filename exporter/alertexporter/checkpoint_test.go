@@ -86,7 +86,7 @@ func TestRestartNeitherRepeatsNorLoses(t *testing.T) {
 	// 1. Sent before a restart: not sent again after it.
 	r := &restartable{dir: t.TempDir(), hook: srv.URL, groupWait: 50 * time.Millisecond}
 	exp, ext := r.start(t)
-	require.NoError(t, exp.ConsumeLogs(ctx, bucketLogs(start, storm(start))))
+	require.NoError(t, exp.ConsumeLogs(ctx, bucketLogs(start, storm())))
 	require.Eventually(t, func() bool { return len(sink.byStatus("firing")) == 1 }, 5*time.Second, 10*time.Millisecond)
 	stopBoth(t, exp, ext)
 	exp, ext = r.start(t)
@@ -113,7 +113,7 @@ func TestRestartNeitherRepeatsNorLoses(t *testing.T) {
 	down.Store(true)
 	r2 := &restartable{dir: t.TempDir(), hook: srv2.URL, groupWait: 50 * time.Millisecond}
 	exp, ext = r2.start(t)
-	require.NoError(t, exp.ConsumeLogs(ctx, bucketLogs(start, storm(start))))
+	require.NoError(t, exp.ConsumeLogs(ctx, bucketLogs(start, storm())))
 	time.Sleep(300 * time.Millisecond) // due, tried, failing
 	stopBoth(t, exp, ext)
 	require.Empty(t, sink2.byStatus("firing"))
@@ -131,7 +131,7 @@ func TestRestartNeitherRepeatsNorLoses(t *testing.T) {
 	defer srv3.Close()
 	r3 := &restartable{dir: t.TempDir(), hook: srv3.URL, groupWait: 700 * time.Millisecond}
 	exp, ext = r3.start(t)
-	require.NoError(t, exp.ConsumeLogs(ctx, bucketLogs(start, storm(start))))
+	require.NoError(t, exp.ConsumeLogs(ctx, bucketLogs(start, storm())))
 	time.Sleep(100 * time.Millisecond)
 	stopBoth(t, exp, ext)
 	require.Empty(t, sink3.byStatus("firing"))

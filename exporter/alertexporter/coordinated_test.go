@@ -130,26 +130,34 @@ func startFleet(t *testing.T, endpoints []string, hook string, groupWait time.Du
 	return b, a
 }
 
-func storm(now time.Time) [][2]uint64 { return [][2]uint64{{100, 5}, {100, 80}, {100, 80}, {100, 80}} }
+// storm is four minutes of events, the last three with 80 % faults.
+func storm() [][2]uint64 { return [][2]uint64{{100, 5}, {100, 80}, {100, 80}, {100, 80}} }
 
-func TestFleetNotifiesOnceAndTheFollowerSendsWhatIsOwed(t *testing.T) {
+// stormedFleet starts an etcd cluster, a webhook and two collectors, and
+// gives both the same storm (a fan-out to the fleet), ending now.
+func stormedFleet(t *testing.T, groupWait time.Duration) (leader, follower *collector, sink *webhookSink, start time.Time) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("starts a three-member etcd cluster")
 	}
 	cluster := etcdtest.Start(t, 3)
-	defer cluster.Close()
-	sink := &webhookSink{}
+	t.Cleanup(cluster.Close)
+	sink = &webhookSink{}
 	srv := httptest.NewServer(sink)
-	defer srv.Close()
-	leader, follower := startFleet(t, cluster.Endpoints, srv.URL, 200*time.Millisecond)
-	defer follower.stop(t)
-
-	// Both collectors get the same summaries (a fan-out to the fleet):
-	// the alert fires on both, only the leader notifies, with its term.
-	start := time.Now().Add(-4 * time.Minute)
+	t.Cleanup(srv.Close)
+	leader, follower = startFleet(t, cluster.Endpoints, srv.URL, groupWait)
+	t.Cleanup(func() { follower.stop(t) })
+	start = time.Now().Add(-4 * time.Minute)
 	for _, c := range []*collector{leader, follower} {
-		require.NoError(t, c.exp.ConsumeLogs(context.Background(), bucketLogs(start, storm(start))))
+		require.NoError(t, c.exp.ConsumeLogs(context.Background(), bucketLogs(start, storm())))
 	}
+	return leader, follower, sink, start
+}
+
+func TestFleetNotifiesOnceAndTheFollowerSendsWhatIsOwed(t *testing.T) {
+	// Both collectors get the same summaries: the alert fires on both,
+	// only the leader notifies, with its term.
+	leader, follower, sink, start := stormedFleet(t, 200*time.Millisecond)
 	require.Eventually(t, func() bool { return len(sink.byStatus("firing")) == 1 }, 5*time.Second, 10*time.Millisecond)
 	time.Sleep(time.Second) // several group intervals: still one notification
 	firing := sink.byStatus("firing")
@@ -173,21 +181,7 @@ func TestFleetNotifiesOnceAndTheFollowerSendsWhatIsOwed(t *testing.T) {
 }
 
 func TestFleetLosesNothingWhenTheLeaderDiesBeforeSending(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a three-member etcd cluster")
-	}
-	cluster := etcdtest.Start(t, 3)
-	defer cluster.Close()
-	sink := &webhookSink{}
-	srv := httptest.NewServer(sink)
-	defer srv.Close()
-	leader, follower := startFleet(t, cluster.Endpoints, srv.URL, 1500*time.Millisecond)
-	defer follower.stop(t)
-
-	start := time.Now().Add(-4 * time.Minute)
-	for _, c := range []*collector{leader, follower} {
-		require.NoError(t, c.exp.ConsumeLogs(context.Background(), bucketLogs(start, storm(start))))
-	}
+	leader, follower, sink, _ := stormedFleet(t, 1500*time.Millisecond)
 	// The leader goes away before group_wait ends: the notification was
 	// owed and never sent by it.
 	leader.stop(t)

@@ -54,7 +54,7 @@ func TestShutdownDrainsWhatIsOwed(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, exp.Start(context.Background(), componenttest.NewNopHost()))
 			start := time.Now().Add(-4 * time.Minute)
-			require.NoError(t, exp.ConsumeLogs(context.Background(), bucketLogs(start, storm(start))))
+			require.NoError(t, exp.ConsumeLogs(context.Background(), bucketLogs(start, storm())))
 			select {
 			case <-arrived:
 			case <-time.After(5 * time.Second):

@@ -45,7 +45,7 @@ func TestTakeoverSendsOnlyWhatTheOldLeaderCouldNotHave(t *testing.T) {
 			g := &fakeGate{leader: "old-leader", term: 7, heard: map[string]time.Time{}}
 			e.gate, e.self = g, "me"
 			start := clock.t.Add(-4 * time.Minute)
-			e.ingest(bucketLogs(start, storm(start)))
+			e.ingest(bucketLogs(start, storm()))
 			due := clock.t
 			e.tick() // due now; a follower only marks it
 			require.Empty(t, *sent)
@@ -76,7 +76,7 @@ func TestTakeoverForgetsWhatIsTooOld(t *testing.T) {
 	g := &fakeGate{leader: "old-leader", term: 1, heard: map[string]time.Time{}}
 	e.gate = g
 	start := clock.t.Add(-4 * time.Minute)
-	e.ingest(bucketLogs(start, storm(start)))
+	e.ingest(bucketLogs(start, storm()))
 	e.tick()
 	clock.t = clock.t.Add(e.cfg.TakeoverResend + time.Second)
 	g.leading, g.term = true, 2

@@ -39,7 +39,7 @@ func TestTelemetry(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, exp.Start(context.Background(), componenttest.NewNopHost()))
 	start := time.Now().Add(-4 * time.Minute)
-	require.NoError(t, exp.ConsumeLogs(context.Background(), bucketLogs(start, storm(start))))
+	require.NoError(t, exp.ConsumeLogs(context.Background(), bucketLogs(start, storm())))
 	require.Eventually(t, func() bool { return len(sink.byStatus("firing")) == 1 }, 5*time.Second, 10*time.Millisecond)
 	require.Eventually(t, func() bool {
 		m, err := tel.GetMetric("otelcol_exporter_alert_notifications_sent")
