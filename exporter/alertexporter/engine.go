@@ -100,7 +100,14 @@ func (e *engine) ingest(ld plog.Logs) (bad int) {
 					if b.Width != e.cfg.BucketWidth {
 						continue
 					}
-					im := b.Impact(&impactCfg)
+					// The producer's impact (under its latency budget);
+					// computed here under the defaults only if absent.
+					var im chaosconv.Impact
+					if sev, deg, ok := chaosconv.RecordedImpact(lr); ok {
+						im.Severity, im.DegradationPct = sev, deg
+					} else {
+						im = b.Impact(&impactCfg)
+					}
 					items = append(items, item{at: b.EndUnixNano(), key: rules.SeriesKey{Scope: b.Scope, Key: b.Key},
 						point: rules.PointOf(&b, &im)})
 				case chaosconv.RecordAnomaly:

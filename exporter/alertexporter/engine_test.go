@@ -162,3 +162,23 @@ func TestEngineAnomalyInALaterBatch(t *testing.T) {
 	require.Equal(t, "event_spike", al[0].Labels["anomaly_type"])
 	require.Equal(t, "spike", al[0].Annotations["description"])
 }
+
+// The impact rules read the impact the analytics processor recorded (under
+// its latency budget), not one recomputed under the defaults.
+func TestEngineUsesTheRecordedImpact(t *testing.T) {
+	e, clock, _ := newTestEngine(t, []rules.Config{{Name: "Impact", Preset: "impact", Threshold: f64(0.5)}},
+		dispatch.Config{GroupBy: []string{"alertname"}, GroupWait: time.Second, GroupInterval: time.Second, RepeatInterval: time.Hour})
+	b := chaosconv.NewBucket(chaosconv.ScopeGlobal, "", clock.t.Add(-time.Minute).UnixNano(), time.Minute)
+	b.Events, b.Faults = 100, 90
+	strict := chaosconv.ImpactConfig{LatencyBudget: time.Millisecond, TopEndpoints: 5}
+	ld := plog.NewLogs()
+	lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+	chaosconv.EncodeBucket(b, &strict, lr)
+	lr.Attributes().PutDouble(chaosconv.AttrImpactSeverity, 0.9) // what the producer says
+	def := chaosconv.DefaultImpactConfig()
+	require.Less(t, b.Impact(&def).Severity, 0.9)
+	e.ingest(ld)
+	al, _ := e.alerts(0)
+	require.Len(t, al, 1)
+	require.InDelta(t, 0.9, al[0].Value, 1e-12)
+}

@@ -256,3 +256,17 @@ func setCounter(c Counter, k string, v pcommon.Value) error {
 	}
 	return nil
 }
+
+// RecordedImpact reads the impact severity and degradation a chaos.bucket
+// record carries — computed by its producer under the producer's impact
+// configuration (latency budget) — so that readers agree with it rather
+// than recompute under defaults. ok is false when either is missing.
+func RecordedImpact(lr plog.LogRecord) (severity, degradationPct float64, ok bool) {
+	a := lr.Attributes()
+	s, ok1 := a.Get(AttrImpactSeverity)
+	d, ok2 := a.Get(AttrImpactDegradationPct)
+	if !ok1 || !ok2 || s.Type() != pcommon.ValueTypeDouble || d.Type() != pcommon.ValueTypeDouble {
+		return 0, 0, false
+	}
+	return s.Double(), d.Double(), true
+}

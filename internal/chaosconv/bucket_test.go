@@ -182,3 +182,23 @@ func TestBucketRecordRoundTrip(t *testing.T) {
 	bad.Attributes().PutInt(AttrBucketFaults, -1)
 	require.ErrorIs(t, DecodeBucket(bad, &got), ErrInvalidField)
 }
+
+func TestRecordedImpactIsTheProducers(t *testing.T) {
+	b := NewBucket(ScopeGlobal, "", 0, time.Minute)
+	for range 10 {
+		b.AddEvent(&Event{Kind: KindLatencyInjection, DelayMs: 400}, &Limits{})
+	}
+	strict := ImpactConfig{LatencyBudget: 200 * time.Millisecond, TopEndpoints: 5}
+	lr := plog.NewLogRecord()
+	EncodeBucket(b, &strict, lr)
+	sev, deg, ok := RecordedImpact(lr)
+	require.True(t, ok)
+	want := b.Impact(&strict)
+	require.Equal(t, want.Severity, sev)
+	require.Equal(t, want.DegradationPct, deg)
+	def := DefaultImpactConfig()
+	require.NotEqual(t, b.Impact(&def).Severity, sev, "the producer's budget, not the default's")
+
+	_, _, ok = RecordedImpact(plog.NewLogRecord())
+	require.False(t, ok)
+}
