@@ -66,8 +66,8 @@ func (h *LogHandler) Notify(_ context.Context, n *Notification) error {
 			ce.Write(
 				zap.String("receiver", n.Receiver),
 				zap.String("status", a.Status()),
-				zap.String("alertname", a.Labels[LabelAlertName]),
-				zap.String("severity", a.Labels[LabelSeverity]),
+				zap.String(LabelAlertName, a.Labels[LabelAlertName]),
+				zap.String(LabelSeverity, a.Labels[LabelSeverity]),
 				zap.String("fingerprint", a.Fingerprint),
 				zap.Object("labels", sortedMap(a.Labels)),
 				zap.Object("annotations", sortedMap(a.Annotations)),

@@ -2,6 +2,8 @@ package notify // import "github.com/otelcol-chaos/otelcol-chaos/exporter/alerte
 
 import (
 	"time"
+
+	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
 )
 
 // Alert statuses, as the Alertmanager payloads spell them.
@@ -10,19 +12,20 @@ const (
 	StatusResolved = "resolved"
 )
 
-// Well-known label and annotation names the handlers read.
+// Well-known label and annotation names the handlers read; the labels
+// are the contract's (internal/chaosconv).
 const (
-	LabelAlertName        = "alertname"
-	LabelSeverity         = "severity"
+	LabelAlertName        = chaosconv.AlertLabelName
+	LabelSeverity         = chaosconv.AlertLabelSeverity
 	AnnotationSummary     = "summary"
 	AnnotationDescription = "description"
 )
 
 // Severities the rule engine assigns (label "severity").
 const (
-	SeverityInfo     = "info"
-	SeverityWarning  = "warning"
-	SeverityCritical = "critical"
+	SeverityInfo     = string(chaosconv.SeverityInfo)
+	SeverityWarning  = string(chaosconv.SeverityWarning)
+	SeverityCritical = string(chaosconv.SeverityCritical)
 )
 
 // Alert is one alert instance as a handler sees it. Its identity is its
