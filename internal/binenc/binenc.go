@@ -30,6 +30,11 @@ func (r *Reader) Uvarint(what string) uint64 {
 	if r.Err != nil {
 		return 0
 	}
+	// Most values (bin counts, lengths) fit in one byte.
+	if r.Off < len(r.B) && r.B[r.Off] < 0x80 {
+		r.Off++
+		return uint64(r.B[r.Off-1])
+	}
 	v, n := binary.Uvarint(r.B[r.Off:])
 	switch {
 	case n == 0:

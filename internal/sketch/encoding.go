@@ -106,31 +106,119 @@ type decoder struct{ binenc.Reader }
 
 // decode fills the reset sketch s from b.
 func (s *Sketch) decode(b []byte) error {
-	if len(b) == 0 {
-		return fmt.Errorf("%w: empty input", ErrCorrupt)
+	var r reader
+	if r.open(b) {
+		s.count, s.zero = r.count, r.zero
+		s.sumHi, s.sumLo = r.sumHi, r.sumLo
+		s.min, s.max = r.min, r.max
+		if r.width > 0 {
+			s.ensureWindow(r.lo, r.lo+r.width-1)
+			s.lo, s.width = r.lo, r.width
+		}
+		for i, c, ok := r.nextBin(); ok; i, c, ok = r.nextBin() {
+			s.addBin(i, c)
+		}
 	}
-	if b[0] != encodingVersion {
-		return fmt.Errorf("%w: unsupported version %d", ErrCorrupt, b[0])
-	}
-	d := &decoder{binenc.Reader{B: b, Off: 1, Corrupt: ErrCorrupt}}
-	count := d.Uvarint("count")
-	if d.Err == nil && count > 0 {
-		s.decodeContent(d, count)
-	}
-	if d.Err == nil && d.Off != len(b) {
-		d.Fail("%d trailing bytes", len(b)-d.Off)
-	}
-	return d.Err
+	return r.finish()
 }
 
-func (s *Sketch) decodeContent(d *decoder, count uint64) {
+// header is the validated part of an encoding before its bins.
+type header struct {
+	count, zero  uint64
+	sumHi, sumLo uint64
+	min, max     float64
+	lo, width    int32 // width 0: every value is in the zero bucket
+}
+
+// reader validates an encoding as it is read: the header, then the bins
+// one at a time, then the end. Every reader of the encoding (UnmarshalBinary,
+// Bounds.Counts) goes through it, so all accept and refuse exactly the same
+// bytes.
+type reader struct {
+	decoder
+	header
+	k     int32  // bins read so far, empty ones included
+	run   bool   // the previous token was a run of empty bins
+	total uint64 // values in the bins read so far
+}
+
+// open reads and checks the header of b. It reports whether there are bins
+// or values to read; r.Err holds any failure.
+func (r *reader) open(b []byte) bool {
+	r.decoder = decoder{binenc.Reader{B: b, Off: 1, Corrupt: ErrCorrupt}}
+	switch {
+	case len(b) == 0:
+		r.Err = fmt.Errorf("%w: empty input", ErrCorrupt)
+		return false
+	case b[0] != encodingVersion:
+		r.Err = fmt.Errorf("%w: unsupported version %d", ErrCorrupt, b[0])
+		return false
+	}
+	count := r.Uvarint("count")
+	return r.Err == nil && count > 0 && r.decodeHeader(count, &r.header)
+}
+
+// finish checks that the whole input was read and returns the first failure.
+func (r *reader) finish() error {
+	if r.Err == nil && r.Off != len(r.B) {
+		r.Fail("%d trailing bytes", len(r.B)-r.Off)
+	}
+	return r.Err
+}
+
+// nextBin returns the next non-empty bin and its count; false after the
+// last one or on a failure.
+func (r *reader) nextBin() (int32, uint64, bool) {
+	for r.Err == nil && r.k < r.width {
+		c := r.Uvarint("bin")
+		if r.Err != nil {
+			return 0, 0, false
+		}
+		if c == 0 {
+			n := r.Uvarint("run length")
+			switch {
+			case r.Err != nil:
+				return 0, 0, false
+			case r.k == 0:
+				r.Fail("empty lowest bin")
+				return 0, 0, false
+			case r.run:
+				r.Fail("consecutive runs of empty bins")
+				return 0, 0, false
+			case r.width-r.k < 2 || n > uint64(r.width-r.k-2): // the highest bin must stay
+				r.Fail("run of %d empty bins too long", n+1)
+				return 0, 0, false
+			}
+			r.k += int32(n) + 1
+			r.run = true
+			continue
+		}
+		var carry uint64
+		r.total, carry = bits.Add64(r.total, c, 0)
+		if carry != 0 {
+			r.Fail("bin counts overflow")
+			return 0, 0, false
+		}
+		i := r.lo + r.k
+		r.k++
+		r.run = false
+		return i, c, true
+	}
+	if r.Err == nil && r.width > 0 && r.total != r.count-r.zero {
+		r.Fail("bins hold %d values, want %d", r.total, r.count-r.zero)
+	}
+	return 0, 0, false
+}
+
+// decodeHeader reads and checks everything before the bins.
+func (d *decoder) decodeHeader(count uint64, h *header) bool {
 	zero := d.Uvarint("zero count")
 	sumHi := d.Uvarint("sum")
 	sumLo := d.Uvarint("sum")
 	mn := d.Float64("min")
 	mx := d.Float64("max")
 	if d.Err != nil {
-		return
+		return false
 	}
 	switch {
 	case zero > count:
@@ -145,89 +233,49 @@ func (s *Sketch) decodeContent(d *decoder, count uint64) {
 		d.Fail("min %v differs from max %v with a single value", mn, mx)
 	}
 	if d.Err != nil {
-		return
+		return false
 	}
 	// Every value v contributes nanos(v), monotonic in v, to the sum.
 	lowHi, lowLo := bits.Mul64(nanos(mn), count)
 	upHi, upLo := bits.Mul64(nanos(mx), count)
 	if less128(sumHi, sumLo, lowHi, lowLo) || less128(upHi, upLo, sumHi, sumLo) {
 		d.Fail("sum outside [count×min, count×max]")
-		return
+		return false
 	}
-	s.count, s.zero = count, zero
-	s.sumHi, s.sumLo = sumHi, sumLo
-	s.min, s.max = mn, mx
+	*h = header{count: count, zero: zero, sumHi: sumHi, sumLo: sumLo, min: mn, max: mx}
 	if zero == count {
-		return
+		return true
 	}
 
 	lo := d.Varint("lowest bin")
 	width := d.Uvarint("bin count")
 	if d.Err != nil {
-		return
+		return false
 	}
 	if width == 0 || width > maxEncodedWidth {
 		d.Fail("%d bins, want 1 to %d", width, maxEncodedWidth)
-		return
+		return false
 	}
 	if lo < MinIndex || lo > MaxIndex || lo+int64(width)-1 > MaxIndex {
 		d.Fail("bins %d to %d outside [%d, %d]", lo, lo+int64(width)-1, MinIndex, MaxIndex)
-		return
+		return false
 	}
 	first, w := int32(lo), int32(width)
 	hi := first + w - 1
 	if index(mx) != hi {
 		d.Fail("max %v not in the highest bin %d", mx, hi)
-		return
+		return false
 	}
 	if zero == 0 {
 		// The minimum is in the lowest bin, unless the lowest bins were
 		// collapsed into it, which needs MaxBins bins.
 		if im := index(mn); im > first || (im < first && w != MaxBins) {
 			d.Fail("min %v inconsistent with the lowest bin %d", mn, first)
-			return
+			return false
 		}
 	}
-	s.ensureWindow(first, hi)
-	s.lo, s.width = first, w
-	var total uint64
-	for k, run := int32(0), false; k < w; {
-		c := d.Uvarint("bin")
-		if d.Err != nil {
-			return
-		}
-		if c == 0 {
-			r := d.Uvarint("run length")
-			switch {
-			case d.Err != nil:
-				return
-			case k == 0:
-				d.Fail("empty lowest bin")
-				return
-			case run:
-				d.Fail("consecutive runs of empty bins")
-				return
-			case w-k < 2 || r > uint64(w-k-2): // the highest bin must stay
-				d.Fail("run of %d empty bins too long", r+1)
-				return
-			}
-			k += int32(r) + 1
-			run = true
-			continue
-		}
-		var carry uint64
-		total, carry = bits.Add64(total, c, 0)
-		if carry != 0 {
-			d.Fail("bin counts overflow")
-			return
-		}
-		s.addBin(first+k, c)
-		k++
-		run = false
-	}
-	if total != count-zero {
-		d.Fail("bins hold %d values, want %d", total, count-zero)
-	}
+	h.lo, h.width = first, w
+	return true
 }
 
 // less128 reports whether (ah, al) < (bh, bl) as 128-bit integers.
