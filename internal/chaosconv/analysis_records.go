@@ -2,6 +2,7 @@ package chaosconv
 
 import (
 	"errors"
+	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -23,7 +24,8 @@ type Anomaly struct {
 	State       AnomalyState
 	Scope       ScopeRef
 	Metric      string
-	AtUnixNano  int64 // the bucket this record reports on
+	AtUnixNano  int64         // the bucket this record reports on (its start)
+	Width       time.Duration // that bucket's width (0: not recorded)
 	Start       int64
 	End         int64 // 0 while open
 	PeakTime    int64
@@ -43,6 +45,7 @@ type Trend struct {
 	Scope      ScopeRef
 	Metric     string
 	AtUnixNano int64
+	Width      time.Duration
 	Direction  TrendDirection
 	Slope      float64
 	R2         float64
@@ -57,6 +60,7 @@ type Forecast struct {
 	Scope          ScopeRef
 	Metric         string
 	AtUnixNano     int64 // when it was made (the last bucket seen)
+	Width          time.Duration
 	TargetUnixNano int64
 	Horizon        int
 	Value          float64
@@ -68,14 +72,29 @@ type Forecast struct {
 type Health struct {
 	Scope      ScopeRef
 	AtUnixNano int64
+	Width      time.Duration
 	Score      float64
 	Components map[string]float64
 	Factors    []string
 }
 
-func putScope(a pcommon.Map, s ScopeRef) {
+// putScope writes the scope, and the width of the buckets the record is
+// about (chaos.bucket.width_s) when known, so that readers can tell when
+// the bucket ended.
+func putScope(a pcommon.Map, s ScopeRef, width time.Duration) {
 	a.PutStr(AttrScope, s.Kind.String())
 	a.PutStr(AttrScopeKey, s.Key)
+	if width > 0 {
+		a.PutInt(AttrBucketWidth, int64(width/time.Second))
+	}
+}
+
+// getWidth reads chaos.bucket.width_s (0 when absent or not a positive int).
+func getWidth(a pcommon.Map) time.Duration {
+	if w := getInt(a, AttrBucketWidth); w > 0 {
+		return time.Duration(w) * time.Second
+	}
+	return 0
 }
 
 func beginRecord(lr plog.LogRecord, kind string, at int64, sev plog.SeverityNumber, body string) pcommon.Map {
@@ -111,8 +130,8 @@ func severityNumber(s Severity) plog.SeverityNumber {
 // EncodeAnomaly writes a into lr as a chaos.anomaly record.
 func EncodeAnomaly(an *Anomaly, lr plog.LogRecord) {
 	a := beginRecord(lr, RecordAnomaly, an.AtUnixNano, severityNumber(an.Severity), an.Description)
-	a.EnsureCapacity(18)
-	putScope(a, an.Scope)
+	a.EnsureCapacity(19)
+	putScope(a, an.Scope, an.Width)
 	a.PutStr(AttrAnomalyID, an.ID)
 	a.PutStr(AttrAnomalyType, string(an.Type))
 	a.PutStr(AttrAnomalyState, string(an.State))
@@ -142,8 +161,8 @@ func DecodeAnomaly(lr plog.LogRecord, an *Anomaly) error {
 	if lr.EventName() != RecordAnomaly {
 		return ErrWrongRecord
 	}
-	*an = Anomaly{AtUnixNano: int64(lr.Timestamp())}
 	a := lr.Attributes()
+	*an = Anomaly{AtUnixNano: int64(lr.Timestamp()), Width: getWidth(a)}
 	if err := getScope(a, &an.Scope); err != nil {
 		return err
 	}
@@ -176,8 +195,8 @@ func DecodeAnomaly(lr plog.LogRecord, an *Anomaly) error {
 // EncodeTrend writes t into lr as a chaos.trend record.
 func EncodeTrend(t *Trend, lr plog.LogRecord) {
 	a := beginRecord(lr, RecordTrend, t.AtUnixNano, plog.SeverityNumberInfo, "chaos: "+t.Metric+" "+string(t.Direction))
-	a.EnsureCapacity(10)
-	putScope(a, t.Scope)
+	a.EnsureCapacity(11)
+	putScope(a, t.Scope, t.Width)
 	a.PutStr(AttrTrendMetric, t.Metric)
 	a.PutStr(AttrTrendDirection, string(t.Direction))
 	a.PutDouble(AttrTrendSlope, t.Slope)
@@ -194,7 +213,7 @@ func DecodeTrend(lr plog.LogRecord, t *Trend) error {
 		return ErrWrongRecord
 	}
 	a := lr.Attributes()
-	*t = Trend{AtUnixNano: int64(lr.Timestamp()), Metric: getStr(a, AttrTrendMetric),
+	*t = Trend{AtUnixNano: int64(lr.Timestamp()), Width: getWidth(a), Metric: getStr(a, AttrTrendMetric),
 		Direction: TrendDirection(getStr(a, AttrTrendDirection)), Slope: getFloat(a, AttrTrendSlope),
 		R2: getFloat(a, AttrTrendR2), PValue: getFloat(a, AttrTrendPValue), Tau: getFloat(a, AttrTrendTau),
 		Confidence: getFloat(a, AttrTrendConfidence), Window: int(getInt(a, AttrTrendWindow))}
@@ -204,8 +223,8 @@ func DecodeTrend(lr plog.LogRecord, t *Trend) error {
 // EncodeForecast writes f into lr as a chaos.forecast record.
 func EncodeForecast(f *Forecast, lr plog.LogRecord) {
 	a := beginRecord(lr, RecordForecast, f.AtUnixNano, plog.SeverityNumberInfo, "chaos: "+f.Metric+" forecast")
-	a.EnsureCapacity(9)
-	putScope(a, f.Scope)
+	a.EnsureCapacity(10)
+	putScope(a, f.Scope, f.Width)
 	a.PutStr(AttrForecastMetric, f.Metric)
 	a.PutInt(AttrForecastTarget, f.TargetUnixNano)
 	a.PutInt(AttrForecastHorizon, int64(f.Horizon))
@@ -221,7 +240,7 @@ func DecodeForecast(lr plog.LogRecord, f *Forecast) error {
 		return ErrWrongRecord
 	}
 	a := lr.Attributes()
-	*f = Forecast{AtUnixNano: int64(lr.Timestamp()), Metric: getStr(a, AttrForecastMetric),
+	*f = Forecast{AtUnixNano: int64(lr.Timestamp()), Width: getWidth(a), Metric: getStr(a, AttrForecastMetric),
 		TargetUnixNano: getInt(a, AttrForecastTarget), Horizon: int(getInt(a, AttrForecastHorizon)),
 		Value: getFloat(a, AttrForecastValue), Low: getFloat(a, AttrForecastLow), High: getFloat(a, AttrForecastHigh),
 		Confidence: getFloat(a, AttrForecastConfidence)}
@@ -239,8 +258,8 @@ func EncodeHealth(h *Health, lr plog.LogRecord) {
 		sev = plog.SeverityNumberError
 	}
 	a := beginRecord(lr, RecordHealth, h.AtUnixNano, sev, "chaos: health "+string(status))
-	a.EnsureCapacity(6)
-	putScope(a, h.Scope)
+	a.EnsureCapacity(7)
+	putScope(a, h.Scope, h.Width)
 	a.PutDouble(AttrHealthScore, h.Score)
 	a.PutStr(AttrHealthStatus, string(status))
 	comps := a.PutEmptyMap(AttrHealthComponents)
@@ -259,7 +278,7 @@ func DecodeHealth(lr plog.LogRecord, h *Health) error {
 		return ErrWrongRecord
 	}
 	a := lr.Attributes()
-	*h = Health{AtUnixNano: int64(lr.Timestamp()), Score: getFloat(a, AttrHealthScore), Components: map[string]float64{}}
+	*h = Health{AtUnixNano: int64(lr.Timestamp()), Width: getWidth(a), Score: getFloat(a, AttrHealthScore), Components: map[string]float64{}}
 	if v, ok := a.Get(AttrHealthComponents); ok && v.Type() == pcommon.ValueTypeMap {
 		for k, c := range v.Map().All() {
 			h.Components[k] = c.Double()

@@ -2,6 +2,7 @@ package chaosconv
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -10,7 +11,7 @@ import (
 func TestAnalysisRecordsRoundTrip(t *testing.T) {
 	scope := ScopeRef{Kind: ScopeEndpoint, Key: "/api/pay"}
 	an := Anomaly{ID: "0123456789abcdef", Type: AnomalyHighErrorRate, State: AnomalyClosed, Scope: scope,
-		Metric: "error_rate", AtUnixNano: 300, Start: 100, End: 400, PeakTime: 200, PeakValue: 0.7,
+		Metric: "error_rate", AtUnixNano: 300, Width: time.Minute, Start: 100, End: 400, PeakTime: 200, PeakValue: 0.7,
 		Observed: 0.05, Expected: 0.04, BandLow: 0, BandHigh: 0.1, Score: 9.5, Severity: SeverityCritical,
 		Description: "error rate 70% vs 4% expected", Actions: []string{"check the fault injector", "roll back"}}
 	lr := plog.NewLogRecord()
@@ -29,7 +30,7 @@ func TestAnalysisRecordsRoundTrip(t *testing.T) {
 	_, hasEnd := lr.Attributes().Get(AttrAnomalyEnd)
 	require.False(t, hasEnd, "an open anomaly has no end")
 
-	tr := Trend{Scope: scope, Metric: "events", AtUnixNano: 5, Direction: TrendIncreasing, Slope: 1.5, R2: 0.9,
+	tr := Trend{Scope: scope, Metric: "events", AtUnixNano: 5, Width: 5 * time.Minute, Direction: TrendIncreasing, Slope: 1.5, R2: 0.9,
 		PValue: 0.001, Tau: 0.8, Confidence: 0.999, Window: 30}
 	lr = plog.NewLogRecord()
 	EncodeTrend(&tr, lr)
@@ -37,7 +38,7 @@ func TestAnalysisRecordsRoundTrip(t *testing.T) {
 	require.NoError(t, DecodeTrend(lr, &gotT))
 	require.Equal(t, tr, gotT)
 
-	fc := Forecast{Scope: scope, Metric: "events", AtUnixNano: 5, TargetUnixNano: 305, Horizon: 5,
+	fc := Forecast{Scope: scope, Metric: "events", AtUnixNano: 5, Width: time.Hour, TargetUnixNano: 305, Horizon: 5,
 		Value: 42, Low: 30, High: 54, Confidence: 0.95}
 	lr = plog.NewLogRecord()
 	EncodeForecast(&fc, lr)
@@ -54,6 +55,8 @@ func TestAnalysisRecordsRoundTrip(t *testing.T) {
 	var gotH Health
 	require.NoError(t, DecodeHealth(lr, &gotH))
 	require.Equal(t, h, gotH)
+	_, hasWidth := lr.Attributes().Get(AttrBucketWidth)
+	require.False(t, hasWidth, "no width, no attribute")
 
 	require.ErrorIs(t, DecodeTrend(plog.NewLogRecord(), &gotT), ErrWrongRecord)
 	require.ErrorIs(t, DecodeAnomaly(plog.NewLogRecord(), &gotA), ErrWrongRecord)

@@ -236,21 +236,25 @@ func (p *anomalyProcessor) drainLocked() plog.Logs {
 	observed := pcommon.NewTimestampFromTime(p.now())
 	for i := range o.Anomalies {
 		lr := records.AppendEmpty()
+		o.Anomalies[i].Width = p.cfg.Width
 		chaosconv.EncodeAnomaly(&o.Anomalies[i], lr)
 		lr.SetObservedTimestamp(observed)
 	}
 	for i := range o.Trends {
 		lr := records.AppendEmpty()
+		o.Trends[i].Width = p.cfg.Width
 		chaosconv.EncodeTrend(&o.Trends[i], lr)
 		lr.SetObservedTimestamp(observed)
 	}
 	for i := range o.Forecasts {
 		lr := records.AppendEmpty()
+		o.Forecasts[i].Width = p.cfg.Width
 		chaosconv.EncodeForecast(&o.Forecasts[i], lr)
 		lr.SetObservedTimestamp(observed)
 	}
 	for i := range o.Health {
 		lr := records.AppendEmpty()
+		o.Health[i].Width = p.cfg.Width
 		chaosconv.EncodeHealth(&o.Health[i], lr)
 		lr.SetObservedTimestamp(observed)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -103,6 +104,34 @@ func TestSpikeOpensAndClosesAndEverythingPassesThrough(t *testing.T) {
 	require.NotEmpty(t, got[0].Actions)
 	require.Equal(t, 36, count(sink, chaosconv.RecordBucket), "summaries pass through")
 	require.Equal(t, 36, count(sink, chaosconv.RecordHealth), "one health record per scope and bucket")
+	for _, a := range got {
+		require.Equal(t, time.Minute, a.Width, "every derived record says which width it is about")
+	}
+	require.Equal(t, []time.Duration{time.Minute}, widthsOf(t, sink, chaosconv.RecordHealth, chaosconv.RecordTrend, chaosconv.RecordForecast))
+}
+
+// widthsOf returns the distinct widths the records of the given kinds carry.
+func widthsOf(t *testing.T, sink *consumertest.LogsSink, kinds ...string) []time.Duration {
+	seen := map[time.Duration]bool{}
+	var out []time.Duration
+	for _, ld := range sink.AllLogs() {
+		for _, rl := range ld.ResourceLogs().All() {
+			for _, sl := range rl.ScopeLogs().All() {
+				for _, lr := range sl.LogRecords().All() {
+					if !slices.Contains(kinds, lr.EventName()) {
+						continue
+					}
+					v, ok := lr.Attributes().Get(chaosconv.AttrBucketWidth)
+					require.True(t, ok, "%s without %s", lr.EventName(), chaosconv.AttrBucketWidth)
+					if w := time.Duration(v.Int()) * time.Second; !seen[w] {
+						seen[w] = true
+						out = append(out, w)
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 func TestRefusedBatchIsAnalysedOnce(t *testing.T) {
