@@ -27,6 +27,12 @@ func TestEveryKeyIsDocumented(t *testing.T) {
 	for _, k := range AlertLabels {
 		require.Contains(t, doc, "| `"+k+"`", "alert label %s is not in docs/semantic-conventions.md", k)
 	}
+	for _, k := range MetricLabelKeys {
+		require.Contains(t, doc, "| `"+k+"`", "metric label %s is not in docs/semantic-conventions.md", k)
+	}
+	for _, m := range MetricNames {
+		require.Contains(t, doc, "| `"+m+"`", "metric %s is not in docs/semantic-conventions.md", m)
+	}
 	for _, k := range RecordKinds {
 		require.Contains(t, doc, "| `"+k+"`", "record kind %s is not documented", k)
 	}
