@@ -66,7 +66,11 @@ func newAlertExporter(cfg *Config, set exporter.Settings) (*alertExporter, error
 }
 
 func (x *alertExporter) start(ctx context.Context, host component.Host) error {
-	tel, err := newTelemetry(x.set.TelemetrySettings, x.eng)
+	names := make([]string, len(x.cfg.Handlers))
+	for i := range x.cfg.Handlers {
+		names[i] = x.cfg.Handlers[i].Name
+	}
+	tel, err := newTelemetry(x.set.TelemetrySettings, names)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,10 @@ type telemetry struct {
 	counts map[lifecycle.State]int
 }
 
-func newTelemetry(set component.TelemetrySettings, _ *engine) (*telemetry, error) {
+// newTelemetry creates the instruments and starts every handler's
+// notification counters at 0, so that a dashboard or alerting rule on
+// failed or dropped notifications finds the series before the first one.
+func newTelemetry(set component.TelemetrySettings, handlers []string) (*telemetry, error) {
 	meter := set.MeterProvider.Meter(metadata.ScopeName)
 	t := &telemetry{counts: map[lifecycle.State]int{}}
 	var errs [7]error
@@ -49,6 +52,12 @@ func newTelemetry(set component.TelemetrySettings, _ *engine) (*telemetry, error
 		metric.WithUnit("{alerts}"))
 	if err := errors.Join(errs[:]...); err != nil {
 		return nil, err
+	}
+	for _, h := range handlers {
+		opt := telemetryattr.Option("handler", h)
+		for _, c := range []metric.Int64Counter{t.sent, t.failed, t.drops} {
+			c.Add(context.Background(), 0, opt)
+		}
 	}
 	var err error
 	t.reg, err = meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {

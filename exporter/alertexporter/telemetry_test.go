@@ -38,6 +38,13 @@ func TestTelemetry(t *testing.T) {
 	exp, err := NewFactory().CreateLogs(context.Background(), set, cfg)
 	require.NoError(t, err)
 	require.NoError(t, exp.Start(context.Background(), componenttest.NewNopHost()))
+	for _, name := range []string{"sent", "failed", "dropped"} {
+		m, err := tel.GetMetric("otelcol_exporter_alert_notifications_" + name)
+		require.NoError(t, err, "%s exists from the start, at 0", name)
+		dp := m.Data.(metricdata.Sum[int64]).DataPoints
+		require.Len(t, dp, 1)
+		require.Zero(t, dp[0].Value)
+	}
 	start := time.Now().Add(-4 * time.Minute)
 	require.NoError(t, exp.ConsumeLogs(context.Background(), bucketLogs(start, storm())))
 	require.Eventually(t, func() bool { return len(sink.byStatus("firing")) == 1 }, 5*time.Second, 10*time.Millisecond)
