@@ -75,18 +75,25 @@ fuzz:
 distribution-test: build
 	OTELCOL_CHAOS_BINARY=$(COLLECTOR) $(GO) test -race -count=1 -v ./test/distribution/
 
-## e2e: the built binary against a real Alertmanager (Debian's
-## prometheus-alertmanager, installed if missing) on loopback, fed by chaosgen:
-## a fault storm must make an alert appear in Alertmanager, calm traffic resolve it
+## e2e: the built binary against real Prometheus tools (Debian's
+## prometheus and prometheus-alertmanager, installed once if missing) on
+## loopback, fed by chaosgen: a fault storm must make an alert appear in
+## Alertmanager and calm traffic resolve it; every dashboard query must answer
+## in Prometheus; the Prometheus alerting rules pass promtool's tests
 SUDO         ?= $(if $(filter 0,$(shell id -u)),,sudo)
 ALERTMANAGER ?= prometheus-alertmanager
+PROMETHEUS   ?= prometheus
+PROMTOOL     ?= promtool
+E2E_PACKAGES := prometheus prometheus-alertmanager
 CHAOSGEN     := $(CURDIR)/build/chaosgen
-E2E_TIMEOUT  ?= 10m
+E2E_TIMEOUT  ?= 15m
 e2e: build
-	command -v prometheus-alertmanager >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends prometheus-alertmanager; }
+	@missing=""; for c in $(ALERTMANAGER) $(PROMETHEUS) $(PROMTOOL); do command -v $$c >/dev/null || missing=yes; done; \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(E2E_PACKAGES); fi
 	$(GO) build -o $(CHAOSGEN) ./cmd/chaosgen
-	am=$$(command -v $(ALERTMANAGER)) || { echo "e2e: no $(ALERTMANAGER) on PATH" >&2; exit 1; }; \
-	OTELCOL_CHAOS_BINARY=$(COLLECTOR) ALERTMANAGER_BINARY=$$am CHAOSGEN=$(CHAOSGEN) \
+	am=$$(command -v $(ALERTMANAGER)) && prom=$$(command -v $(PROMETHEUS)) && promtool=$$(command -v $(PROMTOOL)) || \
+		{ echo "e2e: $(ALERTMANAGER), $(PROMETHEUS) or $(PROMTOOL) not on PATH" >&2; exit 1; }; \
+	OTELCOL_CHAOS_BINARY=$(COLLECTOR) ALERTMANAGER_BINARY=$$am PROMETHEUS_BINARY=$$prom PROMTOOL=$$promtool CHAOSGEN=$(CHAOSGEN) \
 		$(GO) test -count=1 -v -timeout $(E2E_TIMEOUT) ./test/e2e/
 
 ## bench: the benchmarks recorded in docs/performance.md

@@ -22,6 +22,8 @@ const (
 	envCollector    = "OTELCOL_CHAOS_BINARY"
 	envAlertmanager = "ALERTMANAGER_BINARY"
 	envChaosgen     = "CHAOSGEN"
+	envPrometheus   = "PROMETHEUS_BINARY"
+	envPromtool     = "PROMTOOL"
 )
 
 // requireEnv returns the named variables' values. It skips the test when
@@ -30,14 +32,14 @@ const (
 func requireEnv(t *testing.T, names ...string) []string {
 	t.Helper()
 	anySet := false
-	for _, n := range []string{envCollector, envAlertmanager, envChaosgen} {
+	for _, n := range []string{envCollector, envAlertmanager, envChaosgen, envPrometheus, envPromtool} {
 		if os.Getenv(n) != "" {
 			anySet = true
 		}
 	}
 	if !anySet {
-		t.Skipf("%s, %s and %s are not set: run `make e2e`, which installs prometheus-alertmanager, builds the collector and chaosgen, and sets them",
-			envCollector, envAlertmanager, envChaosgen)
+		t.Skipf("%s, %s, %s, %s and %s are not set: run `make e2e`, which installs prometheus and prometheus-alertmanager, builds the collector and chaosgen, and sets them",
+			envCollector, envAlertmanager, envChaosgen, envPrometheus, envPromtool)
 	}
 	vals := make([]string, len(names))
 	for i, n := range names {
@@ -183,6 +185,24 @@ func get(c *http.Client, url string) (int, []byte, error) {
 		return resp.StatusCode, nil, err
 	}
 	return resp.StatusCode, b, nil
+}
+
+// postJSON posts body to url as JSON.
+func postJSON(c *http.Client, url, body string) (int, []byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
 }
 
 // poll calls cond every interval until it returns nil or timeout passes;
