@@ -1,13 +1,10 @@
 package distribution
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -64,20 +61,7 @@ func TestDefaultConfigServesChaosMetrics(t *testing.T) {
 	for _, p := range []int{4320, 4321, 4322, 8888, 8889} {
 		require.Contains(t, ports, p, "the default configuration serves :%d", p)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "--config", cfgPath)
-	out := &bytes.Buffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 10 * time.Second
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		cancel()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("collector output (tail):\n%s", tail(out.String(), 4000))
-		}
-	})
+	runBinary(t, bin, cfgPath)
 	events := fmt.Sprintf("http://127.0.0.1:%d/v1/chaos/events", ports[4320])
 	require.Eventually(t, func() bool {
 		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/v1/chaos/health", ports[4320]))

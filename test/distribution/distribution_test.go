@@ -136,20 +136,7 @@ service:
 	cfgPath := filepath.Join(t.TempDir(), "config.yaml")
 	require.NoError(t, os.WriteFile(cfgPath, []byte(cfg), 0o600))
 
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "--config", cfgPath)
-	out := &bytes.Buffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 10 * time.Second
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		cancel()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("collector output:\n%s", out.String())
-		}
-	})
+	out := runBinary(t, bin, cfgPath)
 
 	c := &collector{
 		events:  fmt.Sprintf("http://127.0.0.1:%d/v1/chaos/events", chaosPort),
@@ -166,6 +153,27 @@ service:
 		return resp.StatusCode == http.StatusOK
 	}, 30*time.Second, 100*time.Millisecond, "collector did not become healthy")
 	return c
+}
+
+// runBinary starts the collector on cfgPath until the test ends (then
+// interrupts it) and returns its output, logged if the test failed.
+func runBinary(t *testing.T, bin, cfgPath string) *bytes.Buffer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin, "--config", cfgPath)
+	out := &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		cancel()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("collector output (tail):\n%s", tail(out.String(), 8000))
+		}
+	})
+	return out
 }
 
 func post(t *testing.T, url, contentType, body string) (int, string) {
