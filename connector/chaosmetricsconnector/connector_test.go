@@ -53,10 +53,6 @@ func points(md pmetric.Metrics, name string) []point {
 	return out
 }
 
-func globalEvents(kind string) map[string]any {
-	return map[string]any{chaosconv.AttrScope: "global", chaosconv.AttrEventKind: kind}
-}
-
 func TestMalformedRecordsAreCountedAndSkipped(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
