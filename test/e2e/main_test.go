@@ -1,9 +1,9 @@
 // Package e2e runs the built otelcol-chaos binary against real external
-// systems: a real Alertmanager (Debian's prometheus-alertmanager) on
-// loopback, fed by our traffic generator cmd/chaosgen. `make e2e` installs
+// systems on loopback — Debian's prometheus-alertmanager, prometheus and
+// promtool — fed by our traffic generator cmd/chaosgen. `make e2e` installs
 // what is missing, builds the binaries and sets OTELCOL_CHAOS_BINARY,
-// ALERTMANAGER_BINARY and CHAOSGEN; without them the tests skip, so
-// `go test ./...` stays hermetic.
+// ALERTMANAGER_BINARY, PROMETHEUS_BINARY, PROMTOOL and CHAOSGEN; without
+// them the tests skip, so `go test ./...` stays hermetic.
 package e2e
 
 import (
