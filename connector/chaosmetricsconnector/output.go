@@ -15,6 +15,11 @@ type output struct {
 	byID    [metricCount]pmetric.Metric
 	has     [metricCount]bool
 	points  int
+	// perMetric counts the points of each metric; hint is the previous
+	// batch's counts, used to size each slice once rather than let it
+	// grow by doubling (batches of a pipeline are alike).
+	perMetric [metricCount]int
+	hint      [metricCount]int
 }
 
 func newOutput(scopeName, version string) *output {
@@ -40,10 +45,13 @@ func (o *output) metric(id metricID) pmetric.Metric {
 		s := m.SetEmptySum()
 		s.SetIsMonotonic(true)
 		s.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+		s.DataPoints().EnsureCapacity(o.hint[id])
 	case typeGauge:
-		m.SetEmptyGauge()
+		m.SetEmptyGauge().DataPoints().EnsureCapacity(o.hint[id])
 	case typeHistogram:
-		m.SetEmptyHistogram().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+		h := m.SetEmptyHistogram()
+		h.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+		h.DataPoints().EnsureCapacity(o.hint[id])
 	}
 	o.byID[id], o.has[id] = m, true
 	return m
@@ -59,6 +67,7 @@ func (o *output) number(k *seriesKey) pmetric.NumberDataPoint {
 		dp = m.Gauge().DataPoints().AppendEmpty()
 	}
 	o.points++
+	o.perMetric[k.metric]++
 	putLabels(dp.Attributes(), k)
 	return dp
 }
@@ -67,6 +76,7 @@ func (o *output) number(k *seriesKey) pmetric.NumberDataPoint {
 func (o *output) histogram(k *seriesKey) pmetric.HistogramDataPoint {
 	dp := o.metric(k.metric).Histogram().DataPoints().AppendEmpty()
 	o.points++
+	o.perMetric[k.metric]++
 	putLabels(dp.Attributes(), k)
 	return dp
 }

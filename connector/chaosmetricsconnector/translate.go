@@ -74,6 +74,8 @@ type translator struct {
 	event         chaosconv.Event
 
 	counts counts
+	// pointsPerMetric of the last batch: the size hint of the next output.
+	pointsPerMetric [metricCount]int
 }
 
 func newTranslator(cfg *Config, logger *zap.Logger) (*translator, error) {
@@ -95,6 +97,8 @@ func newTranslator(cfg *Config, logger *zap.Logger) (*translator, error) {
 // translate reads every record of ld the connector knows and appends the
 // points they make to o.
 func (t *translator) translate(ld plog.Logs, o *output) {
+	o.hint = t.pointsPerMetric
+	defer func() { t.pointsPerMetric = o.perMetric }()
 	t.anomalies.seen = false
 	for _, rl := range ld.ResourceLogs().All() {
 		for _, sl := range rl.ScopeLogs().All() {
