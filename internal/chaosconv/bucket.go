@@ -134,6 +134,10 @@ type Bucket struct {
 	Key           string // "" for the global scope; the service or endpoint otherwise
 	StartUnixNano int64
 	Width         time.Duration
+	// Producer identifies the collector that emitted the bucket as a
+	// partial for a merge ("" when unknown): a merger keeps one partial per
+	// producer, so a partial received twice counts once.
+	Producer string
 
 	Events       uint64
 	EventsByKind [kindCount]uint64

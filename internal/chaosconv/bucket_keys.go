@@ -6,6 +6,7 @@ const (
 	AttrBucketScope        = "chaos.bucket.scope"          // global | service | endpoint
 	AttrBucketKey          = "chaos.bucket.key"            // "" (global), the service or the endpoint
 	AttrBucketWidth        = "chaos.bucket.width_s"        // bucket width in seconds
+	AttrBucketProducer     = "chaos.bucket.producer"       // the collector that emitted it (merging dedups by it)
 	AttrBucketEvents       = "chaos.bucket.events"         // events in the bucket
 	AttrBucketEventsByKind = "chaos.bucket.events_by_kind" // map kind → events
 
@@ -56,7 +57,7 @@ const (
 
 // BucketKeys lists every chaos.bucket attribute key, in documentation order.
 var BucketKeys = []string{
-	AttrBucketScope, AttrBucketKey, AttrBucketWidth, AttrBucketEvents, AttrBucketEventsByKind,
+	AttrBucketScope, AttrBucketKey, AttrBucketWidth, AttrBucketProducer, AttrBucketEvents, AttrBucketEventsByKind,
 	AttrBucketLatencyCount, AttrBucketLatencySumUs, AttrBucketLatencyMin, AttrBucketLatencyMax,
 	AttrBucketLatencyAvg, AttrBucketLatencyP50, AttrBucketLatencyP95, AttrBucketLatencyP99, AttrBucketLatencySketch,
 	AttrBucketFaults, AttrBucketFaultsByType,

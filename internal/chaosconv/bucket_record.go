@@ -40,6 +40,9 @@ func EncodeBucket(b *Bucket, cfg *ImpactConfig, lr plog.LogRecord) {
 	a.PutStr(AttrBucketScope, b.Scope.String())
 	a.PutStr(AttrBucketKey, b.Key)
 	a.PutInt(AttrBucketWidth, int64(b.Width/time.Second))
+	if b.Producer != "" {
+		a.PutStr(AttrBucketProducer, b.Producer)
+	}
 	a.PutInt(AttrBucketEvents, int64(b.Events))
 	byKind := a.PutEmptyMap(AttrBucketEventsByKind)
 	for k := KindUnknown + 1; k < kindCount; k++ {
@@ -132,6 +135,12 @@ func DecodeBucket(lr plog.LogRecord, b *Bucket) error {
 		key = v.AsString()
 	}
 	b.Reinit(scope, key, int64(lr.Timestamp()), time.Duration(widthV.Int())*time.Second)
+	if v, ok := a.Get(AttrBucketProducer); ok {
+		if v.Type() != pcommon.ValueTypeStr {
+			return &FieldError{Key: AttrBucketProducer, Err: ErrInvalidField, Msg: "want string"}
+		}
+		b.Producer = v.Str()
+	}
 
 	var err error
 	for k, v := range a.All() {

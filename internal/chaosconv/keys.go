@@ -51,6 +51,10 @@ const (
 
 	// AttrServiceName is the OTel resource attribute naming the service under test.
 	AttrServiceName = "service.name"
+	// AttrServiceInstanceID is the OTel resource attribute identifying a
+	// collector instance (its own telemetry resource): the default producer
+	// of the summaries it emits.
+	AttrServiceInstanceID = "service.instance.id"
 )
 
 // EventKeys lists every event attribute key, in documentation order.

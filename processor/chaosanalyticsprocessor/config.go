@@ -29,6 +29,10 @@ type Config struct {
 	// DropEvents removes chaos.event records once aggregated, so only
 	// summaries go downstream.
 	DropEvents bool `mapstructure:"drop_events"`
+	// ProducerID names this collector on the summaries it emits
+	// (chaos.bucket.producer); a merging collector keeps one partial per
+	// producer and bucket. Default: the collector's service.instance.id.
+	ProducerID string `mapstructure:"producer_id"`
 	// ProbeLatencySLO is the latency above which a successful probe counts
 	// as slow (degraded) in the impact; 0 disables it.
 	ProbeLatencySLO time.Duration `mapstructure:"probe_latency_slo"`
@@ -53,6 +57,9 @@ type LimitsConfig struct {
 	MaxEndpoints   int `mapstructure:"max_endpoints"`
 	MaxMapEntries  int `mapstructure:"max_map_entries"`
 	MaxOpenBuckets int `mapstructure:"max_open_buckets"`
+	// MaxPartials bounds the partial summaries kept, one per producer per
+	// open bucket, until their bucket closes.
+	MaxPartials int `mapstructure:"max_partials"`
 }
 
 // ImpactConfig parameterises the impact formula (docs/semantic-conventions.md).
@@ -105,7 +112,8 @@ func (cfg *Config) Validate() error {
 	if cfg.FlushInterval <= 0 {
 		errs = append(errs, errFlushInterval)
 	}
-	if cfg.Limits.MaxServices <= 0 || cfg.Limits.MaxEndpoints <= 0 || cfg.Limits.MaxMapEntries <= 0 || cfg.Limits.MaxOpenBuckets <= 0 {
+	if cfg.Limits.MaxServices <= 0 || cfg.Limits.MaxEndpoints <= 0 || cfg.Limits.MaxMapEntries <= 0 ||
+		cfg.Limits.MaxOpenBuckets <= 0 || cfg.Limits.MaxPartials <= 0 {
 		errs = append(errs, errLimit)
 	}
 	if cfg.Impact.TopEndpoints < 0 {

@@ -30,6 +30,7 @@ func createDefaultConfig() component.Config {
 			MaxEndpoints:   1000,
 			MaxMapEntries:  100,
 			MaxOpenBuckets: 100_000,
+			MaxPartials:    1_000_000,
 		},
 		Impact: ImpactConfig{LatencyBudget: time.Second, TopEndpoints: 5},
 	}

@@ -35,8 +35,11 @@ type analyticsProcessor struct {
 	tb     *metadata.TelemetryBuilder
 	reg    metric.Registration
 	impact chaosconv.ImpactConfig
-	finest time.Duration    // the only width upstream summaries merge at
-	now    func() time.Time // injected in tests
+	finest time.Duration // the only width upstream summaries merge at
+	// producer is this collector's identity on the summaries it emits, so
+	// that a merging collector counts a partial received twice once.
+	producer string
+	now      func() time.Time // injected in tests
 
 	inbound sync.Pool // *inbound: per-call decode buffers
 
@@ -56,20 +59,34 @@ func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*ana
 		return nil, err
 	}
 	p := &analyticsProcessor{
-		cfg:     cfg,
-		set:     set,
-		next:    next,
-		tb:      tb,
-		impact:  chaosconv.ImpactConfig{LatencyBudget: cfg.Impact.LatencyBudget, TopEndpoints: cfg.Impact.TopEndpoints},
-		finest:  cfg.sortedWidths()[0],
-		now:     time.Now,
-		agg:     aggregate.New(aggregateConfig(cfg)),
-		pending: retrybuf.New(maxPendingSummaries),
-		stop:    make(chan struct{}),
+		cfg:      cfg,
+		set:      set,
+		next:     next,
+		tb:       tb,
+		impact:   chaosconv.ImpactConfig{LatencyBudget: cfg.Impact.LatencyBudget, TopEndpoints: cfg.Impact.TopEndpoints},
+		finest:   cfg.sortedWidths()[0],
+		producer: producerID(cfg, set),
+		now:      time.Now,
+		agg:      aggregate.New(aggregateConfig(cfg)),
+		pending:  retrybuf.New(maxPendingSummaries),
+		stop:     make(chan struct{}),
 	}
 	p.reg, err = meter.RegisterCallback(p.observe, tb.ProcessorChaosAnalyticsOpenBuckets, tb.ProcessorChaosAnalyticsScopes,
 		tb.ProcessorChaosAnalyticsScopeLimit)
 	return p, err
+}
+
+// producerID is producer_id, or else the collector's service.instance.id
+// (the collector gives every run one; set it, e.g. to the pod name, to keep
+// it across restarts).
+func producerID(cfg *Config, set processor.Settings) string {
+	if cfg.ProducerID != "" {
+		return cfg.ProducerID
+	}
+	if v, ok := set.Resource.Attributes().Get(chaosconv.AttrServiceInstanceID); ok {
+		return v.AsString()
+	}
+	return ""
 }
 
 func aggregateConfig(cfg *Config) aggregate.Config {
@@ -80,6 +97,7 @@ func aggregateConfig(cfg *Config) aggregate.Config {
 		MaxServices:     cfg.Limits.MaxServices,
 		MaxEndpoints:    cfg.Limits.MaxEndpoints,
 		MaxOpenBuckets:  cfg.Limits.MaxOpenBuckets,
+		MaxPartials:     cfg.Limits.MaxPartials,
 		Limits:          chaosconv.Limits{MapEntries: cfg.Limits.MaxMapEntries, ProbeLatencySLO: cfg.ProbeLatencySLO},
 	}
 }
@@ -232,10 +250,17 @@ func (p *analyticsProcessor) decode(ld plog.Logs, in *inbound) bool {
 	return removed
 }
 
+// summaryOutcomes names the outcomes of merging a summary, for telemetry.
+var summaryOutcomes = [aggregate.OutcomeCount]string{
+	aggregate.Aggregated: "merged", aggregate.Late: "late", aggregate.Future: "future",
+	aggregate.Unmergeable: "unmergeable", aggregate.Duplicate: "duplicate", aggregate.Replaced: "replaced",
+	aggregate.Undeduplicated: "undeduplicated",
+}
+
 // apply aggregates a decoded call and returns the summaries it closed.
 func (p *analyticsProcessor) apply(ctx context.Context, in *inbound) plog.Logs {
-	var counts [4]int64 // aggregated, late, future, merged
-	unmergeable := in.unmergeable
+	var events, summaries [aggregate.OutcomeCount]int64
+	summaries[aggregate.Unmergeable] = in.unmergeable
 	p.mu.Lock()
 	now := p.now()
 	var svcName string
@@ -248,25 +273,21 @@ func (p *analyticsProcessor) apply(ctx context.Context, in *inbound) plog.Logs {
 				svc = p.agg.Service(name)
 			}
 		}
-		counts[p.agg.Add(&in.events[i], svc, now)]++
+		events[p.agg.Add(&in.events[i], svc, now)]++
 	}
 	for i := 0; i < in.nSum; i++ {
-		switch p.agg.Merge(&in.summaries[i], now) {
-		case aggregate.Aggregated:
-			counts[3]++
-		case aggregate.Unmergeable:
-			unmergeable++
-		}
+		summaries[p.agg.Merge(&in.summaries[i], now)]++
 	}
 	out := p.drainLocked()
 	p.mu.Unlock()
 
-	p.record(ctx, p.tb.ProcessorChaosAnalyticsEvents, counts[aggregate.Aggregated], "aggregated")
-	p.record(ctx, p.tb.ProcessorChaosAnalyticsEvents, counts[aggregate.Late], "late")
-	p.record(ctx, p.tb.ProcessorChaosAnalyticsEvents, counts[aggregate.Future], "future")
+	p.record(ctx, p.tb.ProcessorChaosAnalyticsEvents, events[aggregate.Aggregated], "aggregated")
+	p.record(ctx, p.tb.ProcessorChaosAnalyticsEvents, events[aggregate.Late], "late")
+	p.record(ctx, p.tb.ProcessorChaosAnalyticsEvents, events[aggregate.Future], "future")
 	p.record(ctx, p.tb.ProcessorChaosAnalyticsEvents, in.invalid, "invalid")
-	p.record(ctx, p.tb.ProcessorChaosAnalyticsSummaries, counts[3], "merged")
-	p.record(ctx, p.tb.ProcessorChaosAnalyticsSummaries, unmergeable, "unmergeable")
+	for oc, n := range summaries {
+		p.record(ctx, p.tb.ProcessorChaosAnalyticsSummaries, n, summaryOutcomes[oc])
+	}
 	p.record(ctx, p.tb.ProcessorChaosAnalyticsSummaries, in.badSum, "invalid")
 	return out
 }
@@ -298,6 +319,7 @@ func (p *analyticsProcessor) drainLocked() plog.Logs {
 		observed := pcommon.NewTimestampFromTime(p.now())
 		for _, b := range closed {
 			lr := records.AppendEmpty()
+			b.Producer = p.producer
 			chaosconv.EncodeBucket(b, &p.impact, lr)
 			lr.SetObservedTimestamp(observed)
 		}

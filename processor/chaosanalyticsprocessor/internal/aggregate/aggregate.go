@@ -8,7 +8,10 @@ package aggregate // import "github.com/otelcol-chaos/otelcol-chaos/processor/ch
 
 import (
 	"errors"
+	"maps"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
@@ -31,7 +34,11 @@ type Config struct {
 	// MaxOpenBuckets bounds the open buckets of all scopes and widths; past
 	// it the oldest are closed (and emitted) early.
 	MaxOpenBuckets int
-	Limits         chaosconv.Limits
+	// MaxPartials bounds the partial summaries kept (one per producer per
+	// open bucket) until their bucket closes; past it, a partial of a new
+	// producer is merged at once, without protection against a duplicate.
+	MaxPartials int
+	Limits      chaosconv.Limits
 }
 
 // Outcome is what happened to one event or summary.
@@ -43,7 +50,14 @@ const (
 	Late                // its finest bucket had already closed: counted, not aggregated
 	Future              // dated beyond the wall clock plus MaxFutureSkew
 	Unmergeable         // a summary of another width than the finest
+	Duplicate           // a partial its producer had already sent (or a smaller, older one): counted once
+	Replaced            // a partial that replaced its producer's earlier, smaller one
+	Undeduplicated      // a partial merged at once: MaxPartials was reached
+	outcomeCount
 )
+
+// OutcomeCount is the number of outcomes, for arrays indexed by Outcome.
+const OutcomeCount = int(outcomeCount)
 
 // ErrWidth is returned when restoring a bucket whose width is not configured.
 var ErrWidth = errors.New("bucket width is not one of the configured widths")
@@ -51,8 +65,13 @@ var ErrWidth = errors.New("bucket width is not one of the configured widths")
 // Stats are the aggregator's counters, for telemetry.
 type Stats struct {
 	Late, Future, Unmergeable uint64
-	ScopeOverflows            [4]uint64 // by chaosconv.ScopeKind
-	ForcedCloses              uint64
+	// Duplicates are partials ignored because their producer's partial of
+	// the bucket was already kept; Replaced, partials that replaced their
+	// producer's earlier one; Undeduplicated, partials merged at once
+	// because MaxPartials was reached.
+	Duplicates, Replaced, Undeduplicated uint64
+	ScopeOverflows                       [4]uint64 // by chaosconv.ScopeKind
+	ForcedCloses                         uint64
 }
 
 // Aggregator holds the open buckets of every scope.
@@ -70,6 +89,11 @@ type Aggregator struct {
 	closedThrough int64     // every finest bucket ending at or before this is closed
 	nextClose     int64     // earliest end among open finest buckets
 	open          int       // open buckets, all scopes and widths
+
+	// partials holds, per open finest bucket, the latest partial summary
+	// of each producer; they are merged into it when it closes.
+	partials  map[*chaosconv.Bucket]map[string]*chaosconv.Bucket
+	nPartials int
 
 	free   []*chaosconv.Bucket
 	closed []*chaosconv.Bucket
@@ -94,6 +118,7 @@ func New(cfg Config) *Aggregator {
 		endpoints:     map[string]*Scope{},
 		closedThrough: math.MinInt64,
 		nextClose:     math.MaxInt64,
+		partials:      map[*chaosconv.Bucket]map[string]*chaosconv.Bucket{},
 	}
 	a.global = a.newScope(chaosconv.ScopeGlobal, "")
 	return a
@@ -172,6 +197,13 @@ func (a *Aggregator) Add(e *chaosconv.Event, service *Scope, now time.Time) Outc
 // matching open bucket. Only finest-width summaries merge exactly (a
 // coarser bucket's peak cannot be recombined from partials), so upstream
 // collectors should emit the finest width only; others are Unmergeable.
+//
+// A summary that names its producer is kept as that producer's partial of
+// the bucket until the bucket closes: the same partial received twice
+// counts once (Duplicate), and a later one with more events (its producer
+// re-emitted the bucket with late events) replaces it. Partials of a
+// producer only grow, so the one with the most events is its latest,
+// whatever order they arrive in.
 func (a *Aggregator) Merge(b *chaosconv.Bucket, now time.Time) Outcome {
 	if int64(b.Width) != a.finest {
 		a.stats.Unmergeable++
@@ -186,10 +218,66 @@ func (a *Aggregator) Merge(b *chaosconv.Bucket, now time.Time) Outcome {
 		a.stats.Late++
 		return Late
 	}
-	a.finestBucket(a.scopeOf(b), start).Merge(b, &a.cfg.Limits)
-	// A summary vouches for its whole bucket: the newest time it covers.
-	a.observe(start+a.finest-1, now)
+	oc := a.keepPartial(a.finestBucket(a.scopeOf(b), start), b)
+	if oc != Duplicate {
+		// A summary vouches for its whole bucket: the newest time it covers.
+		a.observe(start+a.finest-1, now)
+	}
+	return oc
+}
+
+// keepPartial stores b as its producer's partial of target, or merges it
+// into target at once when it names no producer or MaxPartials is reached.
+func (a *Aggregator) keepPartial(target, b *chaosconv.Bucket) Outcome {
+	lim := &a.cfg.Limits
+	ps := a.partials[target]
+	old := ps[b.Producer]
+	switch {
+	case b.Producer == "":
+		target.Merge(b, lim)
+	case old != nil && b.Events <= old.Events:
+		a.stats.Duplicates++
+		return Duplicate
+	case old != nil:
+		producer := old.Producer // b's is the request's memory
+		old.Reinit(old.Scope, old.Key, old.StartUnixNano, old.Width)
+		old.Merge(b, lim)
+		old.Producer = producer
+		a.stats.Replaced++
+		return Replaced
+	case a.cfg.MaxPartials > 0 && a.nPartials >= a.cfg.MaxPartials:
+		target.Merge(b, lim)
+		a.stats.Undeduplicated++
+		return Undeduplicated
+	default:
+		p := a.alloc(target.Scope, target.Key, target.StartUnixNano, target.Width)
+		p.Merge(b, lim)
+		p.Producer = strings.Clone(b.Producer)
+		if ps == nil {
+			ps = map[string]*chaosconv.Bucket{}
+			a.partials[target] = ps
+		}
+		ps[p.Producer] = p
+		a.nPartials++
+	}
 	return Aggregated
+}
+
+// mergePartials folds the partials kept for b into it, in producer order
+// (merging is exact in any order; a fixed one keeps map overflow
+// deterministic), and frees them.
+func (a *Aggregator) mergePartials(b *chaosconv.Bucket) {
+	ps := a.partials[b]
+	if ps == nil {
+		return
+	}
+	for _, producer := range slices.Sorted(maps.Keys(ps)) {
+		p := ps[producer]
+		b.Merge(p, &a.cfg.Limits)
+		a.free = append(a.free, p)
+	}
+	a.nPartials -= len(ps)
+	delete(a.partials, b)
 }
 
 func (a *Aggregator) observe(t int64, now time.Time) {
@@ -324,6 +412,7 @@ func (a *Aggregator) closeScope(s *Scope, through int64) {
 		for n < len(list) && list[n].EndUnixNano() <= through {
 			b := list[n]
 			if w == 0 {
+				a.mergePartials(b)
 				// Every coarser width is a roll-up of the finest one alone,
 				// so all widths agree exactly.
 				for cw := 1; cw < len(a.cfg.Widths); cw++ {
@@ -378,6 +467,9 @@ func (a *Aggregator) Stats() Stats { return a.stats }
 
 // OpenBuckets is the number of open buckets of all scopes and widths.
 func (a *Aggregator) OpenBuckets() int { return a.open }
+
+// Partials is the number of partial summaries kept until their bucket closes.
+func (a *Aggregator) Partials() int { return a.nPartials }
 
 // Scopes is the number of scopes of each kind.
 func (a *Aggregator) Scopes() (services, endpoints int) { return len(a.services), len(a.endpoints) }

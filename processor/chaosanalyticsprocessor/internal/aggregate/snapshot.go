@@ -1,7 +1,9 @@
 package aggregate
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
@@ -13,9 +15,10 @@ type State struct {
 	ClosedThrough int64
 }
 
-// Snapshot returns every open bucket (all scopes and widths) and the
-// watermark state. The buckets stay owned by the aggregator: encode them
-// before the next call that changes it.
+// Snapshot returns every open bucket (all scopes and widths), then the
+// partials kept for them (their Producer set), and the watermark state. The
+// buckets stay owned by the aggregator: encode them before the next call
+// that changes it.
 func (a *Aggregator) Snapshot() ([]*chaosconv.Bucket, State) {
 	var out []*chaosconv.Bucket
 	for _, s := range a.scopes {
@@ -23,11 +26,19 @@ func (a *Aggregator) Snapshot() ([]*chaosconv.Bucket, State) {
 			out = append(out, list...)
 		}
 	}
+	for _, s := range a.scopes {
+		for _, b := range s.open[0] {
+			ps := a.partials[b]
+			for _, producer := range slices.Sorted(maps.Keys(ps)) {
+				out = append(out, ps[producer])
+			}
+		}
+	}
 	return out, State{MaxEventTime: a.maxEventTime, ClosedThrough: a.closedThrough}
 }
 
-// Restore puts a checkpoint back: the open buckets of a previous run and
-// its watermark. Call it on a new aggregator, before any Add. now is taken
+// Restore puts a checkpoint back: the open buckets of a previous run, the
+// partials kept for them (buckets with a Producer), and its watermark. Call it on a new aggregator, before any Add. now is taken
 // as the newest event's arrival, so the wall clock goes on closing buckets.
 func (a *Aggregator) Restore(buckets []*chaosconv.Bucket, st State, now time.Time) error {
 	for _, b := range buckets {
@@ -40,7 +51,12 @@ func (a *Aggregator) Restore(buckets []*chaosconv.Bucket, st State, now time.Tim
 		if w < 0 {
 			return ErrWidth
 		}
-		a.openBucket(a.scopeOf(b), w, floor(b.StartUnixNano, int64(b.Width))).Merge(b, &a.cfg.Limits)
+		target := a.openBucket(a.scopeOf(b), w, floor(b.StartUnixNano, int64(b.Width)))
+		if b.Producer != "" && w == 0 {
+			a.keepPartial(target, b)
+			continue
+		}
+		target.Merge(b, &a.cfg.Limits)
 	}
 	a.maxEventTime = st.MaxEventTime
 	a.closedThrough = st.ClosedThrough
