@@ -77,4 +77,7 @@ var BucketKeys = []string{
 const (
 	AttrCheckpointMaxEventTime  = "chaos.checkpoint.max_event_time"
 	AttrCheckpointClosedThrough = "chaos.checkpoint.closed_through"
+	// AttrCheckpointProducers maps each upstream producer to the end of the
+	// latest bucket it had sent a partial of.
+	AttrCheckpointProducers = "chaos.checkpoint.producers"
 )

@@ -3,6 +3,8 @@ package chaosanalyticsprocessor // import "github.com/otelcol-chaos/otelcol-chao
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/extension/xextension/storage"
@@ -44,6 +46,12 @@ func (p *analyticsProcessor) save(ctx context.Context) error {
 	rl := ld.ResourceLogs().AppendEmpty()
 	rl.Resource().Attributes().PutInt(chaosconv.AttrCheckpointMaxEventTime, st.MaxEventTime)
 	rl.Resource().Attributes().PutInt(chaosconv.AttrCheckpointClosedThrough, st.ClosedThrough)
+	if len(st.Producers) > 0 {
+		producers := rl.Resource().Attributes().PutEmptyMap(chaosconv.AttrCheckpointProducers)
+		for _, id := range slices.Sorted(maps.Keys(st.Producers)) {
+			producers.PutInt(id, st.Producers[id])
+		}
+	}
 	records := rl.ScopeLogs().AppendEmpty().LogRecords()
 	for _, b := range buckets {
 		chaosconv.EncodeBucket(b, &p.impact, records.AppendEmpty())
@@ -73,6 +81,14 @@ func (p *analyticsProcessor) restore(ctx context.Context) error {
 		attrs := rl.Resource().Attributes()
 		st.MaxEventTime = intAttr(attrs, chaosconv.AttrCheckpointMaxEventTime)
 		st.ClosedThrough = intAttr(attrs, chaosconv.AttrCheckpointClosedThrough)
+		if v, ok := attrs.Get(chaosconv.AttrCheckpointProducers); ok && v.Type() == pcommon.ValueTypeMap {
+			st.Producers = map[string]int64{}
+			for id, through := range v.Map().All() {
+				if through.Type() == pcommon.ValueTypeInt {
+					st.Producers[id] = through.Int()
+				}
+			}
+		}
 		for _, sl := range rl.ScopeLogs().All() {
 			for _, lr := range sl.LogRecords().All() {
 				b := &chaosconv.Bucket{}

@@ -33,6 +33,11 @@ type Config struct {
 	// (chaos.bucket.producer); a merging collector keeps one partial per
 	// producer and bucket. Default: the collector's service.instance.id.
 	ProducerID string `mapstructure:"producer_id"`
+	// ProducerTimeout is how long an upstream producer (an agent whose
+	// partials this processor merges) may send nothing before it stops
+	// holding buckets open: buckets close once every producer heard from
+	// within it has sent a later bucket.
+	ProducerTimeout time.Duration `mapstructure:"producer_timeout"`
 	// ProbeLatencySLO is the latency above which a successful probe counts
 	// as slow (degraded) in the impact; 0 disables it.
 	ProbeLatencySLO time.Duration `mapstructure:"probe_latency_slo"`
@@ -72,14 +77,15 @@ var _ component.Config = (*Config)(nil)
 
 // Errors returned by Validate.
 var (
-	errNoWidths       = errors.New("widths: at least one bucket width is required")
-	errWidthPositive  = errors.New("widths: every width must be a whole number of seconds > 0")
-	errWidthMultiple  = errors.New("widths: every width must be a multiple of the smallest")
-	errWidthDuplicate = errors.New("widths: duplicate width")
-	errNegative       = errors.New("must be >= 0")
-	errFlushInterval  = errors.New("flush_interval must be > 0")
-	errLimit          = errors.New("limits: every limit must be > 0")
-	errCheckpoint     = errors.New("checkpoint_interval must be > 0 when storage is set")
+	errNoWidths        = errors.New("widths: at least one bucket width is required")
+	errWidthPositive   = errors.New("widths: every width must be a whole number of seconds > 0")
+	errWidthMultiple   = errors.New("widths: every width must be a multiple of the smallest")
+	errWidthDuplicate  = errors.New("widths: duplicate width")
+	errNegative        = errors.New("must be >= 0")
+	errFlushInterval   = errors.New("flush_interval must be > 0")
+	errProducerTimeout = errors.New("producer_timeout must be > 0")
+	errLimit           = errors.New("limits: every limit must be > 0")
+	errCheckpoint      = errors.New("checkpoint_interval must be > 0 when storage is set")
 )
 
 // Validate checks the configuration at start-up.
@@ -111,6 +117,9 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.FlushInterval <= 0 {
 		errs = append(errs, errFlushInterval)
+	}
+	if cfg.ProducerTimeout <= 0 {
+		errs = append(errs, errProducerTimeout)
 	}
 	if cfg.Limits.MaxServices <= 0 || cfg.Limits.MaxEndpoints <= 0 || cfg.Limits.MaxMapEntries <= 0 ||
 		cfg.Limits.MaxOpenBuckets <= 0 || cfg.Limits.MaxPartials <= 0 {

@@ -31,6 +31,7 @@ func TestLoadConfig(t *testing.T) {
 			IdleFlush:          30 * time.Second,
 			DropEvents:         true,
 			ProducerID:         "agent-checkout-0",
+			ProducerTimeout:    5 * time.Minute,
 			ProbeLatencySLO:    250 * time.Millisecond,
 			Limits:             LimitsConfig{MaxServices: 10, MaxEndpoints: 50, MaxMapEntries: 20, MaxOpenBuckets: 1000, MaxPartials: 5000},
 			Impact:             ImpactConfig{LatencyBudget: 2 * time.Second, TopEndpoints: 3},
@@ -67,6 +68,7 @@ func TestValidate(t *testing.T) {
 		{"duplicate", func(c *Config) { c.Widths = []time.Duration{time.Minute, time.Minute} }, errWidthDuplicate},
 		{"negative lateness", func(c *Config) { c.AllowedLateness = -time.Second }, errNegative},
 		{"zero flush interval", func(c *Config) { c.FlushInterval = 0 }, errFlushInterval},
+		{"zero producer timeout", func(c *Config) { c.ProducerTimeout = 0 }, errProducerTimeout},
 		{"zero limit", func(c *Config) { c.Limits.MaxEndpoints = 0 }, errLimit},
 		{"negative top", func(c *Config) { c.Impact.TopEndpoints = -1 }, errNegative},
 		{"storage without interval", func(c *Config) {

@@ -23,6 +23,7 @@ func createDefaultConfig() component.Config {
 		AllowedLateness:    30 * time.Second,
 		MaxFutureSkew:      5 * time.Minute,
 		FlushInterval:      time.Second,
+		ProducerTimeout:    2 * time.Minute,
 		ProbeLatencySLO:    500 * time.Millisecond,
 		CheckpointInterval: 10 * time.Second,
 		Limits: LimitsConfig{

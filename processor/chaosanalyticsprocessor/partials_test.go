@@ -77,3 +77,52 @@ func TestProducerDefaultsToServiceInstanceID(t *testing.T) {
 	cfg.ProducerID = "checkout-agent-0"
 	require.Equal(t, "checkout-agent-0", producerID(cfg, set))
 }
+
+// partialLogs is one producer's partial of minute m with n events.
+func partialLogs(producer string, m, n int) plog.Logs {
+	start := t0.Add(time.Duration(m) * time.Minute)
+	b := chaosconv.NewBucket(chaosconv.ScopeGlobal, "", start.UnixNano(), time.Minute)
+	for i := range n {
+		ev := lat(time.Duration(m)*time.Minute+time.Duration(i)*time.Second, 10, "")
+		b.AddEvent(&ev, &chaosconv.Limits{})
+	}
+	b.Producer = producer
+	ld := plog.NewLogs()
+	cfg := chaosconv.DefaultImpactConfig()
+	chaosconv.EncodeBucket(b, &cfg, ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
+	return ld
+}
+
+// A gateway restarted from its checkpoint keeps the partials of its open
+// buckets and the producers it waits for: a repeat after the restart still
+// counts once, and a minute closes only when every producer has moved on.
+func TestGatewayCheckpointKeepsPartialsAndProducers(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	sink := new(consumertest.LogsSink)
+	gateway := func(c *Config) { withStorage(c); c.Widths = []time.Duration{time.Minute} }
+
+	h1, ext1 := fileStorageHost(t, dir)
+	p1 := newTestProcessor(t, sink, gateway)
+	require.NoError(t, p1.Start(ctx, h1))
+	for _, ld := range []plog.Logs{partialLogs("a", 0, 4), partialLogs("b", 0, 2), partialLogs("a", 0, 4)} {
+		require.NoError(t, p1.ConsumeLogs(ctx, ld))
+	}
+	require.NoError(t, p1.Shutdown(ctx))
+	require.NoError(t, ext1.Shutdown(ctx))
+
+	h2, ext2 := fileStorageHost(t, dir)
+	p2 := newTestProcessor(t, sink, gateway)
+	require.NoError(t, p2.Start(ctx, h2))
+	for _, ld := range []plog.Logs{partialLogs("a", 0, 4), partialLogs("a", 1, 3)} {
+		require.NoError(t, p2.ConsumeLogs(ctx, ld))
+	}
+	_, buckets := summaries(t, sink)
+	require.Empty(t, buckets, "b, restored from the checkpoint, has not sent minute 1")
+	require.NoError(t, p2.ConsumeLogs(ctx, partialLogs("b", 1, 1)))
+	_, buckets = summaries(t, sink)
+	require.Len(t, buckets, 1)
+	require.Equal(t, uint64(6), buckets[0].Events, "a's 4 once and b's 2, across the restart")
+	require.NoError(t, p2.Shutdown(ctx))
+	require.NoError(t, ext2.Shutdown(ctx))
+}

@@ -98,6 +98,7 @@ func aggregateConfig(cfg *Config) aggregate.Config {
 		MaxEndpoints:    cfg.Limits.MaxEndpoints,
 		MaxOpenBuckets:  cfg.Limits.MaxOpenBuckets,
 		MaxPartials:     cfg.Limits.MaxPartials,
+		ProducerTimeout: cfg.ProducerTimeout,
 		Limits:          chaosconv.Limits{MapEntries: cfg.Limits.MaxMapEntries, ProbeLatencySLO: cfg.ProbeLatencySLO},
 	}
 }

@@ -243,17 +243,7 @@ func TestUpstreamSummariesAreMergedAndConsumed(t *testing.T) {
 // equal those of a processor that never stopped.
 func TestCheckpointSurvivesRestart(t *testing.T) {
 	dir := t.TempDir()
-	storageID := component.MustNewID("file_storage")
-	host := func(t *testing.T) (component.Host, extension.Extension) {
-		f := filestorage.NewFactory()
-		cfg := f.CreateDefaultConfig().(*filestorage.Config)
-		cfg.Directory = dir
-		ext, err := f.Create(context.Background(), extensiontest.NewNopSettings(f.Type()), cfg)
-		require.NoError(t, err)
-		require.NoError(t, ext.Start(context.Background(), componenttest.NewNopHost()))
-		return hostWith{storageID: ext}, ext
-	}
-	withStorage := func(c *Config) { c.Storage = &storageID }
+	host := func(t *testing.T) (component.Host, extension.Extension) { return fileStorageHost(t, dir) }
 	first := []chaosconv.Event{lat(5*time.Second, 100, "/a"), flt(50*time.Second, "/a"), lat(70*time.Second, 200, "/b")}
 	second := []chaosconv.Event{lat(80*time.Second, 300, "/b"), flt(100*time.Second, "/c"), lat(7*time.Minute, 1, "")}
 	ctx := context.Background()
@@ -299,6 +289,23 @@ func TestCheckpointSurvivesRestart(t *testing.T) {
 }
 
 type hostWith map[component.ID]component.Component
+
+var storageID = component.MustNewID("file_storage")
+
+// withStorage configures the checkpoint on the file_storage of fileStorageHost.
+func withStorage(c *Config) { c.Storage = &storageID }
+
+// fileStorageHost is a host with a started file_storage extension on dir.
+func fileStorageHost(t *testing.T, dir string) (component.Host, extension.Extension) {
+	t.Helper()
+	f := filestorage.NewFactory()
+	cfg := f.CreateDefaultConfig().(*filestorage.Config)
+	cfg.Directory = dir
+	ext, err := f.Create(context.Background(), extensiontest.NewNopSettings(f.Type()), cfg)
+	require.NoError(t, err)
+	require.NoError(t, ext.Start(context.Background(), componenttest.NewNopHost()))
+	return hostWith{storageID: ext}, ext
+}
 
 func (h hostWith) GetExtensions() map[component.ID]component.Component { return h }
 

@@ -38,7 +38,10 @@ type Config struct {
 	// open bucket) until their bucket closes; past it, a partial of a new
 	// producer is merged at once, without protection against a duplicate.
 	MaxPartials int
-	Limits      chaosconv.Limits
+	// ProducerTimeout is how long an upstream producer may send nothing
+	// before it stops holding buckets open (see producers).
+	ProducerTimeout time.Duration
+	Limits          chaosconv.Limits
 }
 
 // Outcome is what happened to one event or summary.
@@ -46,13 +49,13 @@ type Outcome uint8
 
 // Outcomes of Add and Merge.
 const (
-	Aggregated  Outcome = iota
-	Late                // its finest bucket had already closed: counted, not aggregated
-	Future              // dated beyond the wall clock plus MaxFutureSkew
-	Unmergeable         // a summary of another width than the finest
-	Duplicate           // a partial its producer had already sent (or a smaller, older one): counted once
-	Replaced            // a partial that replaced its producer's earlier, smaller one
-	Undeduplicated      // a partial merged at once: MaxPartials was reached
+	Aggregated     Outcome = iota
+	Late                   // its finest bucket had already closed: counted, not aggregated
+	Future                 // dated beyond the wall clock plus MaxFutureSkew
+	Unmergeable            // a summary of another width than the finest
+	Duplicate              // a partial its producer had already sent (or a smaller, older one): counted once
+	Replaced               // a partial that replaced its producer's earlier, smaller one
+	Undeduplicated         // a partial merged at once: MaxPartials was reached
 	outcomeCount
 )
 
@@ -84,11 +87,17 @@ type Aggregator struct {
 	endpoints map[string]*Scope
 	scopes    []*Scope // creation order: emission order is deterministic
 
-	maxEventTime  int64     // newest accepted event time
-	lastArrival   time.Time // wall time when maxEventTime last advanced
-	closedThrough int64     // every finest bucket ending at or before this is closed
-	nextClose     int64     // earliest end among open finest buckets
-	open          int       // open buckets, all scopes and widths
+	maxEventTime int64     // newest accepted event time (or partial's bucket end)
+	lastArrival  time.Time // wall time when maxEventTime last advanced
+	// anonMax is the newest time of local events and of partials that name
+	// no producer (hasAnon: there were some); prod, how far each named
+	// producer has sent its partials. The watermark is the least of them.
+	anonMax       int64
+	hasAnon       bool
+	prod          *producers
+	closedThrough int64 // every finest bucket ending at or before this is closed
+	nextClose     int64 // earliest end among open buckets
+	open          int   // open buckets, all scopes and widths
 
 	// partials holds, per open finest bucket, the latest partial summary
 	// of each producer; they are merged into it when it closes.
@@ -119,6 +128,7 @@ func New(cfg Config) *Aggregator {
 		closedThrough: math.MinInt64,
 		nextClose:     math.MaxInt64,
 		partials:      map[*chaosconv.Bucket]map[string]*chaosconv.Bucket{},
+		prod:          newProducers(cfg.ProducerTimeout),
 	}
 	a.global = a.newScope(chaosconv.ScopeGlobal, "")
 	return a
@@ -189,7 +199,7 @@ func (a *Aggregator) Add(e *chaosconv.Event, service *Scope, now time.Time) Outc
 	if e.Endpoint != "" {
 		a.finestBucket(a.endpoint(e.Endpoint), start).AddEvent(e, lim)
 	}
-	a.observe(t, now)
+	a.observeAnon(t, now)
 	return Aggregated
 }
 
@@ -219,9 +229,13 @@ func (a *Aggregator) Merge(b *chaosconv.Bucket, now time.Time) Outcome {
 		return Late
 	}
 	oc := a.keepPartial(a.finestBucket(a.scopeOf(b), start), b)
-	if oc != Duplicate {
+	if b.Producer != "" {
+		// Its producer has sent this bucket: it is alive (even when the
+		// partial is a duplicate) and done with everything before.
+		a.observeProducer(b.Producer, start+a.finest, now)
+	} else {
 		// A summary vouches for its whole bucket: the newest time it covers.
-		a.observe(start+a.finest-1, now)
+		a.observeAnon(start+a.finest-1, now)
 	}
 	return oc
 }
@@ -280,11 +294,45 @@ func (a *Aggregator) mergePartials(b *chaosconv.Bucket) {
 	delete(a.partials, b)
 }
 
-func (a *Aggregator) observe(t int64, now time.Time) {
+// observeAnon notes a local event, or a partial that names no producer,
+// at event time t, and moves the watermark.
+func (a *Aggregator) observeAnon(t int64, now time.Time) {
+	a.hasAnon = true
+	a.anonMax = max(a.anonMax, t)
+	a.noteArrival(t, now)
+	a.rewatermark(0)
+}
+
+// observeProducer notes a partial of producer id for the bucket ending at
+// through, and moves the watermark.
+func (a *Aggregator) observeProducer(id string, through int64, now time.Time) {
+	a.prod.saw(id, through, now)
+	a.noteArrival(through-1, now)
+	a.rewatermark(0)
+}
+
+func (a *Aggregator) noteArrival(t int64, now time.Time) {
 	if t > a.maxEventTime {
 		a.maxEventTime = t
 		a.lastArrival = now
-		a.advance(t - int64(a.cfg.AllowedLateness))
+	}
+}
+
+// rewatermark closes what the watermark allows, less the allowed
+// lateness: with live producers, the time every one of them has sent its
+// partials through (and local events' newest time, if any); without, the
+// newest time seen. idle extends the event-time part by the wall time
+// since the newest arrival, so buckets close when traffic stops.
+func (a *Aggregator) rewatermark(idle time.Duration) {
+	late := int64(a.cfg.AllowedLateness)
+	pw, live := a.prod.watermark()
+	switch {
+	case !live:
+		a.advance(a.maxEventTime + int64(idle) - late)
+	case a.hasAnon:
+		a.advance(min(pw, a.anonMax+int64(idle)) - late)
+	default:
+		a.advance(pw - late)
 	}
 }
 
@@ -315,13 +363,9 @@ func (a *Aggregator) openBucket(s *Scope, w int, start int64) *chaosconv.Bucket 
 	list[i] = b
 	s.open[w] = list
 	a.open++
-	if w == 0 {
-		if start+a.finest < a.nextClose {
-			a.nextClose = start + a.finest
-		}
-		if a.cfg.MaxOpenBuckets > 0 && a.open > a.cfg.MaxOpenBuckets {
-			a.forceCloseOldest(b)
-		}
+	a.nextClose = min(a.nextClose, b.EndUnixNano())
+	if w == 0 && a.cfg.MaxOpenBuckets > 0 && a.open > a.cfg.MaxOpenBuckets {
+		a.forceCloseOldest(b)
 	}
 	return b
 }
@@ -341,24 +385,23 @@ func (a *Aggregator) Release(bs []*chaosconv.Bucket) {
 	a.free = append(a.free, bs...)
 }
 
-// Tick advances the watermark by the wall time elapsed since the newest
-// event arrived, so buckets close when traffic stops. With idleFlush > 0
-// and no event for that long, every bucket holding data is closed (the
-// end of a replay).
+// Tick forgets producers silent for longer than the timeout and advances
+// the watermark by the wall time elapsed since the newest arrival, so
+// buckets close when traffic stops. With idleFlush > 0 and nothing
+// arriving for that long, every bucket holding data is closed (the end of
+// a replay).
 func (a *Aggregator) Tick(now time.Time, idleFlush time.Duration) {
+	a.prod.expire(now)
 	if a.lastArrival.IsZero() {
 		return
 	}
-	idle := now.Sub(a.lastArrival)
-	if idle <= 0 {
-		return
-	}
+	idle := max(now.Sub(a.lastArrival), 0)
 	if idleFlush > 0 && idle >= idleFlush {
 		coarsest := int64(a.cfg.Widths[len(a.cfg.Widths)-1])
 		a.advance(floor(a.maxEventTime, coarsest) + coarsest)
 		return
 	}
-	a.advance(a.maxEventTime + int64(idle) - int64(a.cfg.AllowedLateness))
+	a.rewatermark(idle)
 }
 
 // Flush closes every bucket holding data, whatever the watermark: for a
@@ -393,14 +436,25 @@ func (a *Aggregator) advance(wm int64) {
 }
 
 func (a *Aggregator) closeThrough(through int64) {
-	next := int64(math.MaxInt64)
 	for _, s := range a.scopes {
 		a.closeScope(s, through)
-		if l := s.open[0]; len(l) > 0 && l[0].EndUnixNano() < next {
-			next = l[0].EndUnixNano()
+	}
+	a.nextClose = a.earliestEnd()
+}
+
+// earliestEnd is the end of the open bucket, of any width, that ends
+// first: coarser buckets may stay open when no finer one is (the producer
+// watermark closes exactly what producers sent).
+func (a *Aggregator) earliestEnd() int64 {
+	next := int64(math.MaxInt64)
+	for _, s := range a.scopes {
+		for _, l := range s.open {
+			if len(l) > 0 {
+				next = min(next, l[0].EndUnixNano())
+			}
 		}
 	}
-	a.nextClose = next
+	return next
 }
 
 // closeScope emits the finest buckets of s ending by through, rolling each

@@ -25,6 +25,7 @@ func testConfig() Config {
 		MaxServices:     100,
 		MaxEndpoints:    100,
 		MaxOpenBuckets:  10_000,
+		ProducerTimeout: 2 * time.Minute,
 		Limits:          chaosconv.Limits{MapEntries: 100, ProbeLatencySLO: 500 * time.Millisecond},
 	}
 }

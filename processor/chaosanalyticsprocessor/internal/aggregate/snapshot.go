@@ -2,7 +2,6 @@ package aggregate
 
 import (
 	"maps"
-	"math"
 	"slices"
 	"time"
 
@@ -13,6 +12,9 @@ import (
 type State struct {
 	MaxEventTime  int64
 	ClosedThrough int64
+	// Producers is how far each upstream producer had sent its partials:
+	// restored as just heard from, so a restarted gateway waits for them.
+	Producers map[string]int64
 }
 
 // Snapshot returns every open bucket (all scopes and widths), then the
@@ -34,7 +36,7 @@ func (a *Aggregator) Snapshot() ([]*chaosconv.Bucket, State) {
 			}
 		}
 	}
-	return out, State{MaxEventTime: a.maxEventTime, ClosedThrough: a.closedThrough}
+	return out, State{MaxEventTime: a.maxEventTime, ClosedThrough: a.closedThrough, Producers: a.prod.marks()}
 }
 
 // Restore puts a checkpoint back: the open buckets of a previous run, the
@@ -60,14 +62,12 @@ func (a *Aggregator) Restore(buckets []*chaosconv.Bucket, st State, now time.Tim
 	}
 	a.maxEventTime = st.MaxEventTime
 	a.closedThrough = st.ClosedThrough
+	for id, through := range st.Producers {
+		a.prod.saw(id, through, now)
+	}
 	if st.MaxEventTime != 0 {
 		a.lastArrival = now
 	}
-	a.nextClose = math.MaxInt64
-	for _, s := range a.scopes {
-		if l := s.open[0]; len(l) > 0 && l[0].EndUnixNano() < a.nextClose {
-			a.nextClose = l[0].EndUnixNano()
-		}
-	}
+	a.nextClose = a.earliestEnd()
 	return nil
 }
