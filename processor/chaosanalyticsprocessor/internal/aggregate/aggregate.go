@@ -297,8 +297,11 @@ func (a *Aggregator) mergePartials(b *chaosconv.Bucket) {
 // observeAnon notes a local event, or a partial that names no producer,
 // at event time t, and moves the watermark.
 func (a *Aggregator) observeAnon(t int64, now time.Time) {
+	if a.hasAnon && t <= a.anonMax {
+		return // the hot path: nothing newer, the watermark stays
+	}
 	a.hasAnon = true
-	a.anonMax = max(a.anonMax, t)
+	a.anonMax = t
 	a.noteArrival(t, now)
 	a.rewatermark(0)
 }
