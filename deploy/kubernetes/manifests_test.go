@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
@@ -38,7 +39,6 @@ func decodeAll(t *testing.T, path string) []runtime.Object {
 
 func TestManifests(t *testing.T) {
 	rbac := decodeAll(t, "coordinator-rbac.yaml")
-	gateway := decodeAll(t, "gateway.yaml")
 
 	var sa *corev1.ServiceAccount
 	var role *rbacv1.Role
@@ -65,31 +65,76 @@ func TestManifests(t *testing.T) {
 	require.Equal(t, sa.Name, binding.Subjects[0].Name)
 	require.Equal(t, sa.Namespace, binding.Subjects[0].Namespace)
 
-	var dep *appsv1.Deployment
-	var svc *corev1.Service
-	for _, o := range gateway {
-		switch v := o.(type) {
-		case *appsv1.Deployment:
-			dep = v
-		case *corev1.Service:
-			svc = v
-		}
-	}
-	require.NotNil(t, dep)
-	require.NotNil(t, svc)
-	require.Equal(t, sa.Name, dep.Spec.Template.Spec.ServiceAccountName, "the gateway runs with the RBAC's account")
-	require.Equal(t, sa.Namespace, dep.Namespace)
-	require.Equal(t, dep.Spec.Selector.MatchLabels, svc.Spec.Selector)
+	sts, svc, pdb := gatewayObjects(t)
+	require.Equal(t, sa.Name, sts.Spec.Template.Spec.ServiceAccountName, "the gateway runs with the RBAC's account")
+	require.Equal(t, sa.Namespace, sts.Namespace)
+	require.Equal(t, sts.Spec.Selector.MatchLabels, svc.Spec.Selector)
+	require.Equal(t, sts.Spec.Selector.MatchLabels, pdb.Spec.Selector.MatchLabels)
+	require.Equal(t, svc.Name, sts.Spec.ServiceName, "the headless Service names the replicas")
+	require.Equal(t, corev1.ClusterIPNone, svc.Spec.ClusterIP, "headless: one DNS name per replica, no load balancing")
+	require.True(t, svc.Spec.PublishNotReadyAddresses, "a replica's name resolves while it is not ready")
+	require.Equal(t, 1, pdb.Spec.MaxUnavailable.IntValue())
 
 	// Every ${env:X} the collector configuration needs (no default) is set.
-	cfg, err := os.ReadFile("../config/gateway-kubernetes.yaml")
-	require.NoError(t, err)
+	requireEnvSet(t, "../config/gateway-kubernetes.yaml", sts.Spec.Template.Spec.Containers[0])
 	env := map[string]bool{}
-	for _, e := range dep.Spec.Template.Spec.Containers[0].Env {
+	for _, e := range sts.Spec.Template.Spec.Containers[0].Env {
 		env[e.Name] = true
 	}
-	for _, m := range regexp.MustCompile(`\$\{env:([A-Z_]+)\}`).FindAllStringSubmatch(string(cfg), -1) {
-		require.True(t, env[m[1]], "the configuration reads %s: the Deployment must set it", m[1])
-	}
 	require.True(t, env["POD_NAMESPACE"], "the Leases' namespace")
+	requireMounted(t, sts.Spec.Template.Spec.Containers[0], "STORAGE_DIR")
+}
+
+func gatewayObjects(t *testing.T) (*appsv1.StatefulSet, *corev1.Service, *policyv1.PodDisruptionBudget) {
+	t.Helper()
+	var sts *appsv1.StatefulSet
+	var svc *corev1.Service
+	var pdb *policyv1.PodDisruptionBudget
+	for _, o := range decodeAll(t, "gateway.yaml") {
+		switch v := o.(type) {
+		case *appsv1.StatefulSet:
+			sts = v
+		case *corev1.Service:
+			svc = v
+		case *policyv1.PodDisruptionBudget:
+			pdb = v
+		}
+	}
+	require.NotNil(t, sts)
+	require.NotNil(t, svc)
+	require.NotNil(t, pdb)
+	return sts, svc, pdb
+}
+
+// requireEnvSet: every ${env:X} of the collector configuration at path
+// without a default is set in the container.
+func requireEnvSet(t *testing.T, path string, c corev1.Container) {
+	t.Helper()
+	cfg, err := os.ReadFile(path)
+	require.NoError(t, err)
+	env := map[string]bool{}
+	for _, e := range c.Env {
+		env[e.Name] = true
+	}
+	for _, m := range regexp.MustCompile(`\$\{env:([A-Z_0-9]+)\}`).FindAllStringSubmatch(string(cfg), -1) {
+		require.True(t, env[m[1]], "%s reads %s: the container must set it", path, m[1])
+	}
+}
+
+// requireMounted: the directory the container's env variable names is a
+// mounted volume (the state must outlive the container's filesystem).
+func requireMounted(t *testing.T, c corev1.Container, variable string) {
+	t.Helper()
+	dir := ""
+	for _, e := range c.Env {
+		if e.Name == variable {
+			dir = e.Value
+		}
+	}
+	require.NotEmpty(t, dir, "%s sets %s", c.Name, variable)
+	mounted := false
+	for _, m := range c.VolumeMounts {
+		mounted = mounted || m.MountPath == dir
+	}
+	require.True(t, mounted, "%s=%s is a volume of %s", variable, dir, c.Name)
 }

@@ -7,11 +7,13 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/yaml"
 )
 
-// TestExampleConfigsValidate: every configuration under deploy/config is
-// accepted by the built binary's own validation (every component's
-// Validate), so an example cannot rot as components change.
+// TestExampleConfigsValidate: every configuration under deploy/config, and
+// the one embedded in deploy/kubernetes/agent-operator.yaml, is accepted by
+// the built binary's own validation (every component's Validate), so an
+// example cannot rot as components change.
 func TestExampleConfigsValidate(t *testing.T) {
 	bin := os.Getenv("OTELCOL_CHAOS_BINARY")
 	if bin == "" {
@@ -30,6 +32,25 @@ func TestExampleConfigsValidate(t *testing.T) {
 			require.NoError(t, err, "%s", out)
 		})
 	}
+	// The collector configuration embedded in the OpenTelemetry Operator's
+	// resource (agent-operator.yaml) is validated the same way.
+	t.Run("agent-operator.yaml spec.config", func(t *testing.T) {
+		raw, err := os.ReadFile(filepath.Join("..", "..", "deploy", "kubernetes", "agent-operator.yaml"))
+		require.NoError(t, err)
+		var cr struct {
+			Spec struct {
+				Config map[string]any `json:"config"`
+			} `json:"spec"`
+		}
+		require.NoError(t, yaml.Unmarshal(raw, &cr))
+		require.NotEmpty(t, cr.Spec.Config)
+		embedded, err := yaml.Marshal(cr.Spec.Config)
+		require.NoError(t, err)
+		path := filepath.Join(t.TempDir(), "agent-operator-config.yaml")
+		require.NoError(t, os.WriteFile(path, embedded, 0o600))
+		out, err := exec.Command(bin, "validate", "--config", path).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+	})
 	// And validation is real: an etcd coordinator without endpoints is
 	// refused with the message that says what to fix.
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
