@@ -32,26 +32,26 @@ func asMap(v any) map[string]any {
 	return m
 }
 
-// replicaAddresses are the gateways' OTLP/gRPC addresses: one stable name
-// per StatefulSet replica under the headless Service.
+// replicaAddresses are the gateways' OTLP/HTTP URLs: one stable name per
+// StatefulSet replica under the headless Service.
 func replicaAddresses(t *testing.T) []string {
 	t.Helper()
 	sts, svc, _ := gatewayObjects(t)
 	var port int32
 	for _, p := range svc.Spec.Ports {
-		if p.Name == "otlp-grpc" {
+		if p.Name == "otlp-http" {
 			port = p.Port
 		}
 	}
 	require.NotZero(t, port)
 	out := make([]string, *sts.Spec.Replicas)
 	for i := range out {
-		out[i] = fmt.Sprintf("%s-%d.%s.%s.svc.cluster.local:%d", sts.Name, i, svc.Name, sts.Namespace, port)
+		out[i] = fmt.Sprintf("http://%s-%d.%s.%s.svc.cluster.local:%d", sts.Name, i, svc.Name, sts.Namespace, port)
 	}
 	return out
 }
 
-// requireFanOut: the agent configuration sends its logs to one otlp_grpc
+// requireFanOut: the agent configuration sends its logs to one otlp_http
 // exporter per gateway replica — every replica, none twice — each with its
 // own in-order queue and retry.
 func requireFanOut(t *testing.T, cfg map[string]any, persistent bool) {
@@ -61,7 +61,7 @@ func requireFanOut(t *testing.T, cfg map[string]any, persistent bool) {
 	var endpoints []string
 	for _, name := range pipeline["exporters"].([]any) {
 		e := asMap(exporters[name.(string)])
-		require.True(t, strings.HasPrefix(name.(string), "otlp_grpc/"), "%s: the fan-out is otlp_grpc exporters", name)
+		require.True(t, strings.HasPrefix(name.(string), "otlp_http/"), "%s: the fan-out is otlp_http exporters", name)
 		endpoints = append(endpoints, e["endpoint"].(string))
 		q := asMap(e["sending_queue"])
 		require.Equal(t, true, q["enabled"], "%s has its own queue", name)

@@ -276,9 +276,7 @@ func (p *analyticsProcessor) apply(ctx context.Context, in *inbound) plog.Logs {
 		}
 		events[p.agg.Add(&in.events[i], svc, now)]++
 	}
-	for i := 0; i < in.nSum; i++ {
-		summaries[p.agg.Merge(&in.summaries[i], now)]++
-	}
+	p.agg.MergeBatch(in.summaries[:in.nSum], now, func(oc aggregate.Outcome) { summaries[oc]++ })
 	out := p.drainLocked()
 	p.mu.Unlock()
 

@@ -10,8 +10,11 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/otelcol-chaos/otelcol-chaos/internal/etcdtest"
 )
 
 func TestMain(m *testing.M) {
+	etcdtest.RunMemberIfChild() // a child process of etcdtest.Start (the fleet test's etcd)
 	goleak.VerifyTestMain(m)
 }

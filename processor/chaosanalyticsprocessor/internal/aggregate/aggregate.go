@@ -92,9 +92,11 @@ type Aggregator struct {
 	// anonMax is the newest time of local events and of partials that name
 	// no producer (hasAnon: there were some); prod, how far each named
 	// producer has sent its partials. The watermark is the least of them.
-	anonMax       int64
-	hasAnon       bool
-	prod          *producers
+	anonMax int64
+	hasAnon bool
+	prod    *producers
+	// unsettled: producer partials were merged since the watermark last moved.
+	unsettled     bool
 	closedThrough int64 // every finest bucket ending at or before this is closed
 	nextClose     int64 // earliest end among open buckets
 	open          int   // open buckets, all scopes and widths
@@ -215,6 +217,24 @@ func (a *Aggregator) Add(e *chaosconv.Event, service *Scope, now time.Time) Outc
 // producer only grow, so the one with the most events is its latest,
 // whatever order they arrive in.
 func (a *Aggregator) Merge(b *chaosconv.Bucket, now time.Time) Outcome {
+	oc := a.merge(b, now)
+	a.settle()
+	return oc
+}
+
+// MergeBatch merges the summaries of one request and moves the watermark
+// once, after all of them: a producer's request may hold several minutes
+// of several scopes in any order, and a partial of its next minute must
+// not close the minute whose other partials follow it in the same request.
+// outcome is called with each summary's outcome, in order.
+func (a *Aggregator) MergeBatch(bs []chaosconv.Bucket, now time.Time, outcome func(Outcome)) {
+	for i := range bs {
+		outcome(a.merge(&bs[i], now))
+	}
+	a.settle()
+}
+
+func (a *Aggregator) merge(b *chaosconv.Bucket, now time.Time) Outcome {
 	if int64(b.Width) != a.finest {
 		a.stats.Unmergeable++
 		return Unmergeable
@@ -231,13 +251,24 @@ func (a *Aggregator) Merge(b *chaosconv.Bucket, now time.Time) Outcome {
 	oc := a.keepPartial(a.finestBucket(a.scopeOf(b), start), b)
 	if b.Producer != "" {
 		// Its producer has sent this bucket: it is alive (even when the
-		// partial is a duplicate) and done with everything before.
-		a.observeProducer(b.Producer, start+a.finest, now)
+		// partial is a duplicate) and done with everything before. The
+		// watermark moves in settle.
+		a.prod.saw(b.Producer, start+a.finest, now)
+		a.noteArrival(start+a.finest-1, now)
+		a.unsettled = true
 	} else {
 		// A summary vouches for its whole bucket: the newest time it covers.
 		a.observeAnon(start+a.finest-1, now)
 	}
 	return oc
+}
+
+// settle moves the watermark after producer partials were merged.
+func (a *Aggregator) settle() {
+	if a.unsettled {
+		a.unsettled = false
+		a.rewatermark(0)
+	}
 }
 
 // keepPartial stores b as its producer's partial of target, or merges it
@@ -303,14 +334,6 @@ func (a *Aggregator) observeAnon(t int64, now time.Time) {
 	a.hasAnon = true
 	a.anonMax = t
 	a.noteArrival(t, now)
-	a.rewatermark(0)
-}
-
-// observeProducer notes a partial of producer id for the bucket ending at
-// through, and moves the watermark.
-func (a *Aggregator) observeProducer(id string, through int64, now time.Time) {
-	a.prod.saw(id, through, now)
-	a.noteArrival(through-1, now)
 	a.rewatermark(0)
 }
 

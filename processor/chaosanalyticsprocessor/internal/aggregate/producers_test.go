@@ -108,3 +108,35 @@ func TestLocalEventsAndProducers(t *testing.T) {
 	a.Merge(producerPartial("a", 3, 5), now)
 	require.Equal(t, map[int]uint64{0: 6, 1: 1, 2: 1}, closedMinutes(a))
 }
+
+// One request of a producer may hold its next minute of one scope before
+// this minute of another (an agent emits scope by scope): the watermark
+// moves after the whole request, so none of it is late.
+func TestBatchOfSeveralMinutesSettlesOnce(t *testing.T) {
+	a := New(gatewayConfig())
+	now := t0.Add(time.Hour)
+	endpoint := func(producer string, minute int) chaosconv.Bucket {
+		b := producerPartial(producer, minute, 3)
+		b.Scope, b.Key = chaosconv.ScopeEndpoint, "/api/users"
+		return *b
+	}
+	var counts [OutcomeCount]int
+	count := func(oc Outcome) { counts[oc]++ }
+	a.MergeBatch([]chaosconv.Bucket{*producerPartial("b", 0, 1), endpoint("b", 0)}, now, count)
+	// a's request: its global minutes 0 and 1, then its endpoint minutes.
+	a.MergeBatch([]chaosconv.Bucket{*producerPartial("a", 0, 10), *producerPartial("a", 1, 10),
+		endpoint("a", 0), endpoint("a", 1)}, now, count)
+	a.MergeBatch([]chaosconv.Bucket{*producerPartial("b", 1, 1), endpoint("b", 1)}, now, count)
+	require.Equal(t, 8, counts[Aggregated])
+	require.Zero(t, a.Stats().Late)
+	closed := a.Closed()
+	require.Len(t, closed, 2, "minute 0 of both scopes (minute 1 waits for minute 2)")
+	for _, b := range closed {
+		require.Equal(t, t0.UnixNano(), b.StartUnixNano)
+		want := uint64(11)
+		if b.Scope == chaosconv.ScopeEndpoint {
+			want = 6
+		}
+		require.Equal(t, want, b.Events, "%s", b.Scope)
+	}
+}
