@@ -32,7 +32,7 @@ DEMO_RATE     ?= 50
 
 GO_SOURCES := $(shell find . -name '*.go' -not -path './build/*' -not -path './bin/*') go.mod go.sum
 
-.PHONY: all build run test unit fuzz distribution-test e2e e2e-fleet bench benchstat bench-throughput bench-failover lint demo clean tools
+.PHONY: all build run test unit fuzz distribution-test e2e e2e-fleet soak bench benchstat bench-throughput bench-failover lint demo clean tools
 
 all: build
 
@@ -94,7 +94,7 @@ e2e: build
 	am=$$(command -v $(ALERTMANAGER)) && prom=$$(command -v $(PROMETHEUS)) && promtool=$$(command -v $(PROMTOOL)) || \
 		{ echo "e2e: $(ALERTMANAGER), $(PROMETHEUS) or $(PROMTOOL) not on PATH" >&2; exit 1; }; \
 	OTELCOL_CHAOS_BINARY=$(COLLECTOR) ALERTMANAGER_BINARY=$$am PROMETHEUS_BINARY=$$prom PROMTOOL=$$promtool CHAOSGEN=$(CHAOSGEN) \
-		$(GO) test -count=1 -v -timeout $(E2E_TIMEOUT) -skip '^TestFleet$$' ./test/e2e/
+		$(GO) test -count=1 -v -timeout $(E2E_TIMEOUT) -skip '^Test(Fleet|Soak)$$' ./test/e2e/
 
 ## e2e-fleet: on loopback, a real etcd (embedded, in a child process), two
 ## gateways and three agents of the built binary and a reference collector,
@@ -105,6 +105,15 @@ e2e-fleet: build
 	$(GO) build -o $(CHAOSGEN) ./cmd/chaosgen
 	OTELCOL_CHAOS_BINARY=$(COLLECTOR) CHAOSGEN=$(CHAOSGEN) \
 		$(GO) test -count=1 -v -timeout $(E2E_TIMEOUT) -run '^TestFleet$$' ./test/e2e/
+
+## soak: the whole single-node pipeline under live chaosgen load, RSS and
+## CPU sampled every 10 s (not in CI): SOAK_DURATION, SOAK_RATE events/s
+SOAK_DURATION ?= 10m
+SOAK_RATE     ?= 5000
+soak: build
+	$(GO) build -o $(CHAOSGEN) ./cmd/chaosgen
+	OTELCOL_CHAOS_BINARY=$(COLLECTOR) CHAOSGEN=$(CHAOSGEN) SOAK_DURATION=$(SOAK_DURATION) SOAK_RATE=$(SOAK_RATE) \
+		$(GO) test -count=1 -v -timeout 60m -run '^TestSoak$$' ./test/e2e/ | tee build/soak.txt
 
 ## bench: the benchmarks recorded in docs/performance.md
 BENCH      ?= .

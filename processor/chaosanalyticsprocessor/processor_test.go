@@ -40,7 +40,7 @@ type testProc struct {
 	tel   *componenttest.Telemetry
 }
 
-func newTestProcessor(t *testing.T, next consumer.Logs, mutate func(*Config)) *testProc {
+func newTestProcessor(t testing.TB, next consumer.Logs, mutate func(*Config)) *testProc {
 	t.Helper()
 	cfg := createDefaultConfig().(*Config)
 	cfg.Widths = []time.Duration{time.Minute, 5 * time.Minute}
@@ -82,7 +82,7 @@ func flt(at time.Duration, ep string) chaosconv.Event {
 }
 
 // summaries splits what reached the sink into events and decoded buckets.
-func summaries(t *testing.T, sink *consumertest.LogsSink) (events int, buckets []*chaosconv.Bucket) {
+func summaries(t testing.TB, sink *consumertest.LogsSink) (events int, buckets []*chaosconv.Bucket) {
 	t.Helper()
 	for _, ld := range sink.AllLogs() {
 		for _, rl := range ld.ResourceLogs().All() {
