@@ -112,7 +112,7 @@ SOAK_DURATION ?= 10m
 SOAK_RATE     ?= 5000
 soak: build
 	$(GO) build -o $(CHAOSGEN) ./cmd/chaosgen
-	OTELCOL_CHAOS_BINARY=$(COLLECTOR) CHAOSGEN=$(CHAOSGEN) SOAK_DURATION=$(SOAK_DURATION) SOAK_RATE=$(SOAK_RATE) \
+	OTELCOL_CHAOS_BINARY=$(COLLECTOR) CHAOSGEN=$(CHAOSGEN) SOAK_DURATION=$(SOAK_DURATION) SOAK_RATE=$(SOAK_RATE) SOAK_PROFILES=$(CURDIR)/build \
 		$(GO) test -count=1 -v -timeout 60m -run '^TestSoak$$' ./test/e2e/ | tee build/soak.txt
 
 ## bench: the benchmarks recorded in docs/performance.md

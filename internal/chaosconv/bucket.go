@@ -2,6 +2,7 @@ package chaosconv
 
 import (
 	"math"
+	"strings"
 	"time"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/sketch"
@@ -281,18 +282,28 @@ func (b *Bucket) mergePeak(o *Bucket) {
 }
 
 // mergeCounter adds src into dst in sorted key order, so that which keys
-// overflow a limit does not depend on map iteration order.
+// overflow a limit does not depend on map iteration order. A key new to
+// dst is copied: src's keys may be substrings of a request body (the
+// receiver decodes without copying), which a long-lived bucket — an hour,
+// a day — must not pin.
 func mergeCounter(dst, src Counter, limit int) {
 	if len(src) == 0 {
 		return
 	}
 	if limit <= 0 || len(dst)+len(src) <= limit {
 		for k, v := range src {
-			dst[k] += v
+			if _, ok := dst[k]; ok {
+				dst[k] += v
+			} else {
+				dst[strings.Clone(k)] = v
+			}
 		}
 		return
 	}
 	for _, k := range sortedKeys(src) {
+		if _, ok := dst[k]; !ok && len(dst) < limit {
+			k = strings.Clone(k)
+		}
 		dst.add(k, src[k], limit)
 	}
 }

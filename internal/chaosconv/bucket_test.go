@@ -2,8 +2,10 @@ package chaosconv
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -202,3 +204,27 @@ func TestRecordedImpactIsTheProducers(t *testing.T) {
 	_, _, ok = RecordedImpact(plog.NewLogRecord())
 	require.False(t, ok)
 }
+
+// A key new to a merged bucket is a copy: a coarse bucket lives for an hour
+// or a day and must not pin the request body a finer bucket's key points
+// into (the receiver decodes strings without copying).
+func TestMergeCopiesNewKeys(t *testing.T) {
+	body := strings.Repeat("x", 1<<16) + "http_503/api/users"
+	faultType, endpoint := body[1<<16:1<<16+8], body[1<<16+8:]
+	fine := NewBucket(ScopeGlobal, "", bucketStart, time.Minute)
+	for _, limit := range []int{0, 1} {
+		fine.AddEvent(&Event{Kind: KindFaultInjection, FaultType: faultType, Endpoint: endpoint, TimeUnixNano: bucketStart},
+			&Limits{MapEntries: limit})
+		coarse := NewBucket(ScopeGlobal, "", bucketStart, time.Hour)
+		coarse.Merge(fine, &Limits{MapEntries: limit})
+		for k := range coarse.FaultsByType {
+			require.NotEqual(t, addr(faultType), addr(k), "limit %d: the key is a copy", limit)
+		}
+		for k := range coarse.Endpoints {
+			require.NotEqual(t, addr(endpoint), addr(k), "limit %d: the key is a copy", limit)
+		}
+	}
+}
+
+// addr is where a string's bytes are.
+func addr(s string) uintptr { return uintptr(unsafe.Pointer(unsafe.StringData(s))) }

@@ -43,7 +43,11 @@ exporters:
           endpoint: %[2]s
   prometheus:
     endpoint: 127.0.0.1:%[3]d
+extensions:
+  pprof:
+    endpoint: 127.0.0.1:%[4]d
 service:
+  extensions: [pprof]
   telemetry:
     metrics:
       level: none
@@ -114,10 +118,23 @@ func TestSoak(t *testing.T) {
 	require.Greater(t, duration, warmup+2*time.Minute, "a soak needs the warm-up and two minutes more")
 
 	webhook := startServer(t, &webhookSink{})
-	chaosPort, promPort := freePort(t), freePort(t)
-	cfgPath := filepath.Join(t.TempDir(), "soak.yaml")
-	require.NoError(t, os.WriteFile(cfgPath, []byte(fmt.Sprintf(soakConfig, chaosPort, webhook, promPort)), 0o600))
 	client := newClient(t)
+	chaosPort, promPort, pprofPort := freePort(t), freePort(t), freePort(t)
+	cfgPath := filepath.Join(t.TempDir(), "soak.yaml")
+	require.NoError(t, os.WriteFile(cfgPath, []byte(fmt.Sprintf(soakConfig, chaosPort, webhook, promPort, pprofPort)), 0o600))
+	// Heap profiles (after a GC) at the end of the warm-up and at the end,
+	// for `go tool pprof -diff_base` when memory grows.
+	heapProfile := func(name string) {
+		code, body, err := get(client, fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/heap?gc=1", pprofPort))
+		if err != nil || code != http.StatusOK {
+			t.Logf("heap profile %s: HTTP %d, %v", name, code, err)
+			return
+		}
+		path := filepath.Join(os.Getenv("SOAK_PROFILES"), "soak-heap-"+name+".pb.gz")
+		if os.Getenv("SOAK_PROFILES") != "" && os.WriteFile(path, body, 0o600) == nil {
+			t.Logf("heap profile: %s", path)
+		}
+	}
 	col := startProcess(t, "collector", env[0], "--config", cfgPath)
 	waitReady(t, client, col, fmt.Sprintf("http://127.0.0.1:%d/v1/chaos/health", chaosPort), 30*time.Second)
 	pid := col.cmd.Process.Pid
@@ -144,6 +161,9 @@ loop:
 			s, err := sampleProc(pid)
 			require.NoError(t, err)
 			s.at = time.Since(start)
+			if s.at >= warmup && s.at < warmup+10*time.Second {
+				heapProfile("warm")
+			}
 			samples = append(samples, s)
 			code, _, err := get(client, fmt.Sprintf("http://127.0.0.1:%d/metrics", promPort))
 			require.NoError(t, err)
@@ -153,6 +173,7 @@ loop:
 		}
 	}
 	elapsed := time.Since(start)
+	heapProfile("end")
 	last, err := sampleProc(pid)
 	require.NoError(t, err)
 	cpu := last.cpu - first.cpu

@@ -175,6 +175,9 @@ func (a *Aggregator) scope(m map[string]*Scope, kind chaosconv.ScopeKind, key st
 			return s
 		}
 	}
+	// A copy: the key may be a substring of the request body that named
+	// the scope first, which the scope would otherwise pin for good.
+	key = strings.Clone(key)
 	s := a.newScope(kind, key)
 	m[key] = s
 	return s
