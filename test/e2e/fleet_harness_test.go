@@ -28,9 +28,6 @@ import (
 const (
 	fleetLease     = 3 * time.Second
 	fleetGroupWait = 2 * time.Second
-	// fleetProducerTimeout outlasts the 30 s outage of an agent: the
-	// gateways keep its minutes open until it is back.
-	fleetProducerTimeout = 60 * time.Second
 )
 
 // gatewayConfig: an OTLP receiver for the agents' partials, chaos_analytics
@@ -63,6 +60,8 @@ processors:
   chaos_analytics:
     widths: [1m]
     allowed_lateness: 1s
+    # Outlasts the 30 s outage of an agent: the gateways keep its minutes
+    # open until it is back.
     producer_timeout: 60s
     flush_interval: 200ms
     storage: file_storage
