@@ -100,7 +100,7 @@ e2e: build
 ## gateways and three agents of the built binary and a reference collector,
 ## driven by chaosgen: merged buckets equal the reference's, one notification
 ## per transition with the leader's term, the leader killed (-9) in
-## group_wait, an agent and a gateway stopped for 30 s
+## group_wait, an agent and a gateway killed (-9) for 30 s
 e2e-fleet: build
 	$(GO) build -o $(CHAOSGEN) ./cmd/chaosgen
 	OTELCOL_CHAOS_BINARY=$(COLLECTOR) CHAOSGEN=$(CHAOSGEN) \

@@ -50,9 +50,9 @@ const (
 //  3. the leader killed (-9) while the group's first notification is
 //     pending in group_wait: the other gateway notifies within the lease
 //     + 1 s, nothing lost, at most one notification repeated;
-//  4. one agent and one gateway stopped for 30 s and brought back while
-//     the others go on: nothing lost, nothing counted twice — and one
-//     agent sends every partial twice to that gateway all along.
+//  4. one agent and one gateway killed (-9) for 30 s and brought back
+//     while the others go on: nothing lost, nothing counted twice — and
+//     one agent sends every partial twice to that gateway all along.
 func TestFleet(t *testing.T) {
 	env := requireEnv(t, envCollector, envChaosgen)
 	f := startFleet(t, env[0], env[1])
@@ -70,12 +70,15 @@ func TestFleet(t *testing.T) {
 	f.phase("A", t0, 5*time.Minute, "baseline", 0, 1, 2)
 
 	// Phase B: agent-1 (with its last minute still open) and the follower
-	// gateway stop for 30 s; the other agents go on. Their partials for the
-	// stopped gateway wait in their persistent queues; the gateways wait
-	// for agent-1's minutes.
+	// gateway are killed (-9) for 30 s, once both have checkpointed (every
+	// second) what they took; the other agents go on. Their partials for the
+	// dead gateway wait in their persistent queues; the gateways wait for
+	// agent-1's minutes. A request in flight at the kill is sent again after
+	// the restart: a duplicate, counted once.
+	time.Sleep(1500 * time.Millisecond)
 	outage := time.Now()
-	f.agents[1].stop()
-	f.gateways[follower].stop()
+	f.agents[1].kill()
+	f.gateways[follower].kill()
 	f.phase("B", t0.Add(6*time.Minute), 2*time.Minute, "baseline", 0, 2)
 	time.Sleep(30*time.Second - time.Since(outage))
 	f.agents[1].start(t, f.client)
