@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -70,6 +71,10 @@ func (e *engine) apiHandler() http.Handler {
 			return
 		}
 		state := r.URL.Query().Get("state")
+		if state != "" && !slices.Contains(apiStates, lifecycle.State(state)) {
+			badRequest(w, "state must be one of pending, firing, resolved (or absent: all)")
+			return
+		}
 		alerts, _ := e.alerts(0)
 		out := make([]apiAlert, 0, len(alerts))
 		for _, a := range alerts {
@@ -91,9 +96,7 @@ func (e *engine) apiHandler() http.Handler {
 		if s := q.Get("limit"); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil || n < 0 {
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusBadRequest)
-				_ = json.NewEncoder(w).Encode(map[string]string{"error": "limit must be a non-negative integer (0 = all)"})
+				badRequest(w, "limit must be a non-negative integer (0 = all)")
 				return
 			}
 			limit = n
@@ -112,6 +115,17 @@ func (e *engine) apiHandler() http.Handler {
 		writeJSON(w, map[string]any{"transitions": out})
 	})
 	return mux
+}
+
+// apiStates are the values GET /v1/alerts?state= accepts.
+var apiStates = []lifecycle.State{lifecycle.StatePending, lifecycle.StateFiring, lifecycle.StateResolved}
+
+// badRequest answers 400 with a JSON error that names the parameter at
+// fault and what it accepts.
+func badRequest(w http.ResponseWriter, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadRequest)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
 }
 
 func stateName(s lifecycle.State) string {

@@ -24,9 +24,7 @@ func getJSON(t *testing.T, url string, v any) int {
 	resp, err := http.Get(url)
 	require.NoError(t, err)
 	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusOK {
-		require.NoError(t, json.NewDecoder(resp.Body).Decode(v))
-	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(v), "every answer is JSON")
 	return resp.StatusCode
 }
 
@@ -63,6 +61,14 @@ func TestAlertsAPI(t *testing.T) {
 	require.Equal(t, http.StatusOK, getJSON(t, srv.URL+"/v1/alerts/history?rule=Other", &hist))
 	require.Empty(t, hist.Transitions)
 	require.Equal(t, http.StatusBadRequest, getJSON(t, srv.URL+"/v1/alerts/history?limit=-1", &hist))
+	var bad map[string]string
+	require.Equal(t, http.StatusBadRequest, getJSON(t, srv.URL+"/v1/alerts?state=bogus", &bad),
+		"an unknown state is an error, not an empty list")
+	require.Equal(t, "state must be one of pending, firing, resolved (or absent: all)", bad["error"])
+	for _, state := range []string{"pending", "firing", "resolved"} {
+		var ok map[string]any
+		require.Equal(t, http.StatusOK, getJSON(t, srv.URL+"/v1/alerts?state="+state, &ok), state)
+	}
 	resp, err := http.Post(srv.URL+"/v1/alerts", "application/json", nil)
 	require.NoError(t, err)
 	require.NoError(t, resp.Body.Close())
