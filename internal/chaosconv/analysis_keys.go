@@ -26,7 +26,8 @@ const (
 	AttrAnomalyScore       = "chaos.anomaly.score"    // how far outside the band, in robust σ
 	AttrAnomalySeverity    = "chaos.anomaly.severity" // info | warning | critical
 	AttrAnomalyDescription = "chaos.anomaly.description"
-	AttrAnomalyActions     = "chaos.anomaly.actions" // slice of suggested actions
+	AttrAnomalyActions     = "chaos.anomaly.actions"      // slice of suggested actions
+	AttrAnomalyCloseReason = "chaos.anomaly.close_reason" // closed anomalies only: see CloseReason
 )
 
 // Attribute keys of a chaos.trend record.
@@ -66,6 +67,7 @@ var AnalysisKeys = []string{
 	AttrAnomalyID, AttrAnomalyType, AttrAnomalyState, AttrAnomalyMetric, AttrAnomalyStart, AttrAnomalyEnd,
 	AttrAnomalyPeakTime, AttrAnomalyPeakValue, AttrAnomalyObserved, AttrAnomalyExpected, AttrAnomalyBandLow,
 	AttrAnomalyBandHigh, AttrAnomalyScore, AttrAnomalySeverity, AttrAnomalyDescription, AttrAnomalyActions,
+	AttrAnomalyCloseReason,
 	AttrTrendMetric, AttrTrendDirection, AttrTrendSlope, AttrTrendR2, AttrTrendPValue, AttrTrendTau,
 	AttrTrendConfidence, AttrTrendWindow,
 	AttrForecastMetric, AttrForecastTarget, AttrForecastHorizon, AttrForecastValue, AttrForecastLow,
@@ -98,6 +100,20 @@ const (
 	AnomalyOpen   AnomalyState = "open"
 	AnomalyUpdate AnomalyState = "update"
 	AnomalyClosed AnomalyState = "closed"
+)
+
+// CloseReason says why an anomaly closed.
+type CloseReason string
+
+// Close reasons.
+const (
+	// CloseNormal: its series was judged normal for the detector's clear
+	// buckets.
+	CloseNormal CloseReason = "normal"
+	// CloseInsufficientData: its series could not be judged any more (too
+	// few events for a ratio) for the detector's clear buckets: nothing
+	// says it is still anomalous.
+	CloseInsufficientData CloseReason = "insufficient_data"
 )
 
 // Severity of anomalies (and alerts).

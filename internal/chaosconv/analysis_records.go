@@ -38,6 +38,7 @@ type Anomaly struct {
 	Severity    Severity
 	Description string
 	Actions     []string
+	CloseReason CloseReason // closed anomalies only
 }
 
 // Trend is the content of a chaos.trend record.
@@ -130,7 +131,7 @@ func severityNumber(s Severity) plog.SeverityNumber {
 // EncodeAnomaly writes a into lr as a chaos.anomaly record.
 func EncodeAnomaly(an *Anomaly, lr plog.LogRecord) {
 	a := beginRecord(lr, RecordAnomaly, an.AtUnixNano, severityNumber(an.Severity), an.Description)
-	a.EnsureCapacity(19)
+	a.EnsureCapacity(20)
 	putScope(a, an.Scope, an.Width)
 	a.PutStr(AttrAnomalyID, an.ID)
 	a.PutStr(AttrAnomalyType, string(an.Type))
@@ -139,6 +140,9 @@ func EncodeAnomaly(an *Anomaly, lr plog.LogRecord) {
 	a.PutInt(AttrAnomalyStart, an.Start)
 	if an.State == AnomalyClosed {
 		a.PutInt(AttrAnomalyEnd, an.End)
+		if an.CloseReason != "" {
+			a.PutStr(AttrAnomalyCloseReason, string(an.CloseReason))
+		}
 	}
 	a.PutInt(AttrAnomalyPeakTime, an.PeakTime)
 	a.PutDouble(AttrAnomalyPeakValue, an.PeakValue)
@@ -181,6 +185,7 @@ func DecodeAnomaly(lr plog.LogRecord, an *Anomaly) error {
 	an.Score = getFloat(a, AttrAnomalyScore)
 	an.Severity = Severity(getStr(a, AttrAnomalySeverity))
 	an.Description = getStr(a, AttrAnomalyDescription)
+	an.CloseReason = CloseReason(getStr(a, AttrAnomalyCloseReason))
 	if v, ok := a.Get(AttrAnomalyActions); ok && v.Type() == pcommon.ValueTypeSlice {
 		for _, s := range v.Slice().All() {
 			an.Actions = append(an.Actions, s.AsString())

@@ -13,7 +13,8 @@ func TestAnalysisRecordsRoundTrip(t *testing.T) {
 	an := Anomaly{ID: "0123456789abcdef", Type: AnomalyHighErrorRate, State: AnomalyClosed, Scope: scope,
 		Metric: "error_rate", AtUnixNano: 300, Width: time.Minute, Start: 100, End: 400, PeakTime: 200, PeakValue: 0.7,
 		Observed: 0.05, Expected: 0.04, BandLow: 0, BandHigh: 0.1, Score: 9.5, Severity: SeverityCritical,
-		Description: "error rate 70% vs 4% expected", Actions: []string{"check the fault injector", "roll back"}}
+		Description: "error rate 70% vs 4% expected", Actions: []string{"check the fault injector", "roll back"},
+		CloseReason: CloseInsufficientData}
 	lr := plog.NewLogRecord()
 	EncodeAnomaly(&an, lr)
 	require.Equal(t, RecordAnomaly, lr.EventName())
@@ -24,11 +25,13 @@ func TestAnalysisRecordsRoundTrip(t *testing.T) {
 	require.Equal(t, an, gotA)
 
 	open := an
-	open.State, open.End = AnomalyOpen, 0
+	open.State, open.End, open.CloseReason = AnomalyOpen, 0, ""
 	lr = plog.NewLogRecord()
 	EncodeAnomaly(&open, lr)
 	_, hasEnd := lr.Attributes().Get(AttrAnomalyEnd)
 	require.False(t, hasEnd, "an open anomaly has no end")
+	_, hasReason := lr.Attributes().Get(AttrAnomalyCloseReason)
+	require.False(t, hasReason, "nor a close reason")
 
 	tr := Trend{Scope: scope, Metric: "events", AtUnixNano: 5, Width: 5 * time.Minute, Direction: TrendIncreasing, Slope: 1.5, R2: 0.9,
 		PValue: 0.001, Tau: 0.8, Confidence: 0.999, Window: 30}

@@ -311,6 +311,7 @@ func metricOf(t chaosconv.AnomalyType) string {
 // noise as one point over it.
 func (e *Engine) evaluate(typ chaosconv.AnomalyType, cfg *TypeConfig, s *scopeState, p Point) observation {
 	o, judged := e.test(typ, cfg, s, p)
+	o.unjudged = !judged
 	i := typeIndex[typ]
 	if judged && !o.hit && !o.normal && s.life[i].streak > 0 {
 		o.hit = true

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
 )
@@ -39,4 +40,60 @@ func TestCascadeWithErrorRateDisabled(t *testing.T) {
 	if !slices.Equal(got, want) || n != 0 {
 		t.Errorf("high_error_rate disabled: cascades at %v and %d high error rates, want cascades at %v and none", got, n, want)
 	}
+}
+
+// An anomaly whose series can no longer be judged still ends: after a
+// storm, an endpoint's error rate is back to normal but its buckets carry
+// too few events for a ratio to be judged; the high_error_rate anomaly
+// closes after the detector's clear buckets, saying why.
+func TestAnomalyClosesWhenItsSeriesCannotBeJudged(t *testing.T) {
+	cfg := DefaultConfig()
+	e := New(cfg, time.Minute)
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC).UnixNano()
+	minute := 0
+	bucket := func(events, faults int) {
+		b := chaosconv.NewBucket(chaosconv.ScopeEndpoint, "/api/pay", t0+int64(minute)*int64(time.Minute), time.Minute)
+		lim := &chaosconv.Limits{}
+		for i := range events {
+			ev := chaosconv.Event{TimeUnixNano: b.StartUnixNano + int64(i), Kind: chaosconv.KindLatencyInjection, DelayMs: 20}
+			if i < faults {
+				ev.Kind, ev.FaultType = chaosconv.KindFaultInjection, "http_503"
+			}
+			b.AddEvent(&ev, lim)
+		}
+		e.Observe(b)
+		minute++
+	}
+	for i := range cfg.Warmup + 5 {
+		bucket(50, 2+i%2) // ~5 % errors
+	}
+	for range 6 {
+		bucket(50, 35) // the storm: 70 % errors
+	}
+	var opened *chaosconv.Anomaly
+	for _, a := range e.Drain().Anomalies {
+		if a.Type == chaosconv.AnomalyHighErrorRate && a.State == chaosconv.AnomalyOpen {
+			opened = &a
+		}
+	}
+	if opened == nil {
+		t.Fatal("the storm opened no high_error_rate anomaly")
+	}
+	clear := cfg.Types[chaosconv.AnomalyHighErrorRate].Clear
+	for i := range clear + 10 {
+		bucket(cfg.MinRatioEvents-3, 0) // calm, but too few events to judge a ratio
+		for _, a := range e.Drain().Anomalies {
+			if a.ID != opened.ID || a.State != chaosconv.AnomalyClosed {
+				continue
+			}
+			if i != clear-1 {
+				t.Fatalf("closed after %d low-volume buckets, want %d", i+1, clear)
+			}
+			if a.CloseReason != chaosconv.CloseInsufficientData {
+				t.Fatalf("close reason %q, want %q", a.CloseReason, chaosconv.CloseInsufficientData)
+			}
+			return
+		}
+	}
+	t.Fatalf("the anomaly stayed open through %d buckets that could not be judged", clear+10)
 }

@@ -13,6 +13,7 @@ import (
 type observation struct {
 	hit      bool // anomalous
 	normal   bool // clearly normal again (hysteresis); neither hit nor normal keeps the state
+	unjudged bool // says nothing either way (a ratio of too few events)
 	value    float64
 	expected float64
 	lo, hi   float64
@@ -20,12 +21,22 @@ type observation struct {
 }
 
 // lifecycle is one (scope, type): at most one open anomaly, opened after
-// Persist anomalous buckets, closed after Clear normal ones, with a record
-// on open, on each new peak, and on close.
+// Persist anomalous buckets, closed after Clear buckets that are normal or
+// cannot be judged, with a record on open, on each new peak, and on close.
+//
+// A bucket that cannot be judged (a ratio of too few events) neither keeps
+// an anomaly open nor proves it over: it counts toward closing like a
+// normal one, and an anomaly closed by such buckets only says so
+// (insufficient_data). Otherwise an anomaly on a series whose volume fell
+// after the storm would stay open for as long as the volume stays low.
+// Pooling low-volume buckets until a ratio can be judged was the other
+// way; it would delay the close by as many buckets as the pooling needs,
+// and say less about why.
 type lifecycle struct {
 	streak    int   // consecutive anomalous buckets while closed
 	firstAt   int64 // first bucket of the streak
 	calm      int   // consecutive normal buckets while open
+	unjudged  int   // consecutive buckets that could not be judged while open
 	lastHitAt int64 // last anomalous bucket while open
 	open      *chaosconv.Anomaly
 }
@@ -54,24 +65,32 @@ func (l *lifecycle) step(cfg *TypeConfig, width int64, at int64, o observation, 
 	a := l.open
 	switch {
 	case o.hit:
-		l.calm, l.lastHitAt = 0, at
+		l.calm, l.unjudged, l.lastHitAt = 0, 0, at
 		if math.Abs(o.score) > math.Abs(a.Score) {
 			a.State, a.AtUnixNano, a.PeakTime, a.PeakValue, a.Score = chaosconv.AnomalyUpdate, at, at, o.value, o.score
 			fill(a, o, cfg)
 			describe(a)
 			return a
 		}
-	case o.normal:
-		l.calm++
-		if l.calm >= cfg.Clear {
+	case o.normal || o.unjudged:
+		if o.normal {
+			l.calm++
+		} else {
+			l.unjudged++
+		}
+		if l.calm+l.unjudged >= cfg.Clear {
 			a.State, a.AtUnixNano, a.End = chaosconv.AnomalyClosed, at, l.lastHitAt+width
 			a.Observed, a.Expected, a.BandLow, a.BandHigh = o.value, o.expected, o.lo, o.hi
+			a.CloseReason = chaosconv.CloseNormal
+			if l.calm == 0 {
+				a.CloseReason = chaosconv.CloseInsufficientData
+			}
 			describe(a)
-			l.open, l.calm = nil, 0
+			l.open, l.calm, l.unjudged = nil, 0, 0
 			return a
 		}
 	default:
-		l.calm = 0
+		l.calm, l.unjudged = 0, 0
 	}
 	return nil
 }

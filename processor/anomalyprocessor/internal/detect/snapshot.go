@@ -51,16 +51,17 @@ type scopeSnapshot struct {
 
 type lifecycleSnapshot struct {
 	Streak, Calm       int
+	Unjudged           int // absent from snapshots before it: 0
 	FirstAt, LastHitAt int64
 	Open               *chaosconv.Anomaly
 }
 
 func (l *lifecycle) snapshot() lifecycleSnapshot {
-	return lifecycleSnapshot{Streak: l.streak, Calm: l.calm, FirstAt: l.firstAt, LastHitAt: l.lastHitAt, Open: l.open}
+	return lifecycleSnapshot{Streak: l.streak, Calm: l.calm, Unjudged: l.unjudged, FirstAt: l.firstAt, LastHitAt: l.lastHitAt, Open: l.open}
 }
 
 func (l *lifecycle) restore(s lifecycleSnapshot) {
-	l.streak, l.calm, l.firstAt, l.lastHitAt, l.open = s.Streak, s.Calm, s.FirstAt, s.LastHitAt, s.Open
+	l.streak, l.calm, l.unjudged, l.firstAt, l.lastHitAt, l.open = s.Streak, s.Calm, s.Unjudged, s.FirstAt, s.LastHitAt, s.Open
 }
 
 // MarshalBinary snapshots every scope's detector state: baselines, trend
