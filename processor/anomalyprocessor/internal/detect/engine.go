@@ -228,6 +228,7 @@ func (e *Engine) settle(before int64) {
 }
 
 // observe runs every detector of a scope on one point, then learns it.
+// Trends and forecasts see every point.
 //
 // A metric's baseline does not learn a point that one of its detectors
 // finds anomalous (a hit, or an open anomaly not back to normal), for at
@@ -264,6 +265,9 @@ func (e *Engine) observe(s *scopeState, p Point) {
 		}
 	}
 	for m, v := range p.Values {
+		if !math.IsNaN(v) {
+			s.series[m].follow(v)
+		}
 		if !hold[m] {
 			s.held[m] = 0
 		} else if s.held[m] < e.cfg.MaxHold {
@@ -271,7 +275,7 @@ func (e *Engine) observe(s *scopeState, p Point) {
 			continue
 		}
 		if !math.IsNaN(v) {
-			s.series[m].update(v)
+			s.series[m].learn(v)
 		}
 	}
 	e.health(s, p)

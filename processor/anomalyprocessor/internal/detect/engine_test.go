@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -96,4 +97,56 @@ func TestAnomalyClosesWhenItsSeriesCannotBeJudged(t *testing.T) {
 		}
 	}
 	t.Fatalf("the anomaly stayed open through %d buckets that could not be judged", clear+10)
+}
+
+// Trends see every point, even while an anomaly holds points back from the
+// baseline: injected latency creeping up 4 % a minute from a calm level
+// opens a latency anomaly, and the latency trend says increasing while it
+// is open — not stable until the hold expires.
+func TestTrendFollowsTheSeriesWhileAnAnomalyIsOpen(t *testing.T) {
+	cfg := DefaultConfig()
+	e := New(cfg, time.Minute)
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC).UnixNano()
+	for m := range cfg.Warmup + 40 {
+		delay := 100.0
+		if k := m - cfg.Warmup - 5; k > 0 {
+			delay = 100 * math.Pow(1.04, float64(k))
+		}
+		b := chaosconv.NewBucket(chaosconv.ScopeGlobal, "", t0+int64(m)*int64(time.Minute), time.Minute)
+		for i := range 60 {
+			jitter := 1 + 0.05*math.Sin(float64(i+m))
+			ev := chaosconv.Event{TimeUnixNano: b.StartUnixNano + int64(i), Kind: chaosconv.KindLatencyInjection,
+				DelayMs: int64(delay * jitter)}
+			b.AddEvent(&ev, &chaosconv.Limits{})
+		}
+		e.Observe(b)
+	}
+	out := e.Drain()
+	var openedAt int64
+	for _, a := range out.Anomalies {
+		if a.Type == chaosconv.AnomalyLatency && a.State == chaosconv.AnomalyOpen && openedAt == 0 {
+			openedAt = a.Start
+		}
+	}
+	if openedAt == 0 {
+		t.Fatal("the creep opened no latency anomaly")
+	}
+	holdEnds := openedAt + int64(cfg.MaxHold)*int64(time.Minute)
+	var held []chaosconv.Trend // the latency trends while the anomaly's points are held back
+	for _, tr := range out.Trends {
+		if tr.Metric == MetricLatencyP95 && tr.Scope.Kind == chaosconv.ScopeGlobal && tr.AtUnixNano > openedAt && tr.AtUnixNano < holdEnds {
+			held = append(held, tr)
+		}
+	}
+	if len(held) < 3 {
+		t.Fatalf("%d latency trends while the anomaly was held, want several", len(held))
+	}
+	for i, tr := range held {
+		if tr.Direction != chaosconv.TrendIncreasing {
+			t.Errorf("trend %d while held: %s (slope %.3f), want increasing", i, tr.Direction, tr.Slope)
+		}
+		if i > 0 && !(tr.Slope > held[i-1].Slope) {
+			t.Errorf("trend %d while held: slope %.3f after %.3f: the window must follow the creep, not freeze", i, tr.Slope, held[i-1].Slope)
+		}
+	}
 }

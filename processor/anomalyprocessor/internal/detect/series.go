@@ -42,8 +42,14 @@ func newSeries(cfg *Config, m int) *series {
 	return &series{base: b, trend: t, holt: h}
 }
 
-func (s *series) update(x float64) {
-	s.base.Update(x)
+// learn updates the baseline, the detectors' notion of normal: the engine
+// holds anomalous points back from it.
+func (s *series) learn(x float64) { s.base.Update(x) }
+
+// follow updates the trend window and the forecaster with every point,
+// anomalous or not: a trend or a forecast that skipped the points of an
+// anomaly would be wrong exactly while users read it.
+func (s *series) follow(x float64) {
 	s.trend.Push(x)
 	s.holt.Update(x)
 }
