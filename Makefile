@@ -135,7 +135,7 @@ bench-throughput: $(BENCHSTAT)
 		build/chaosreceiver.test -test.run='^$$' -test.bench=ReceiverThroughput -test.benchtime=3s | tee -a build/throughput.txt; \
 	done
 	$(BENCHSTAT) build/throughput.txt
-	@awk '/receiver=chaos-/{c=$$7} /receiver=otlp-/{printf "run ratio chaos/otlp events per CPU-second: %.2f\n", c/$$7}' build/throughput.txt
+	@awk '{split($$1, k, "/receiver=")} /receiver=chaos-/{c[k[1]]=$$7} /receiver=otlp-/{if (k[1] in c) printf "%s run ratio chaos/otlp events per CPU-second: %.2f\n", k[1], c[k[1]]/$$7}' build/throughput.txt
 
 ## bench-failover: coordinator failover times on an embedded three-member etcd
 FAILOVER_TRIALS ?= 10

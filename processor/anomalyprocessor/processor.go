@@ -13,7 +13,6 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor"
-	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
@@ -39,7 +38,6 @@ type anomalyProcessor struct {
 	next consumer.Logs
 	now  func() time.Time
 	tb   *metadata.TelemetryBuilder
-	reg  metric.Registration
 
 	mu          sync.Mutex
 	engine      *detect.Engine
@@ -58,21 +56,16 @@ type anomalyProcessor struct {
 const checkpointKey = "anomaly_detector_state"
 
 func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*anomalyProcessor, error) {
-	tb, meter, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
 	if err != nil {
 		return nil, err
 	}
 	p := &anomalyProcessor{cfg: cfg, set: set, next: next, now: time.Now, tb: tb, pending: retrybuf.New(maxPending),
 		engine: detect.New(engineConfig(cfg), cfg.Width), stop: make(chan struct{})}
-	p.reg, err = meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
-		p.mu.Lock()
-		open, scopes := p.engine.OpenAnomalies(), p.engine.Scopes()
-		p.mu.Unlock()
-		o.ObserveInt64(tb.ProcessorAnomalyOpen, int64(open))
-		o.ObserveInt64(tb.ProcessorAnomalyScopes, int64(scopes))
-		return nil
-	}, tb.ProcessorAnomalyOpen, tb.ProcessorAnomalyScopes)
-	return p, err
+	if err := tb.RegisterGauges(p.gauges); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 func (p *anomalyProcessor) Capabilities() consumer.Capabilities {
@@ -106,14 +99,19 @@ func (p *anomalyProcessor) Start(ctx context.Context, host component.Host) error
 func (p *anomalyProcessor) Shutdown(ctx context.Context) error {
 	close(p.stop)
 	p.wg.Wait()
+	p.tb.Shutdown()
 	var errs []error
-	if p.reg != nil {
-		errs = append(errs, p.reg.Unregister())
-	}
 	if p.store != nil {
 		errs = append(errs, p.save(ctx), p.store.Close(ctx))
 	}
 	return errors.Join(errs...)
+}
+
+// gauges is what the processor's asynchronous instruments observe.
+func (p *anomalyProcessor) gauges() (open, scopes int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return int64(p.engine.OpenAnomalies()), int64(p.engine.Scopes())
 }
 
 func (p *anomalyProcessor) save(ctx context.Context) error {

@@ -10,7 +10,6 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor"
-	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
@@ -33,7 +32,6 @@ type analyticsProcessor struct {
 	set    processor.Settings
 	next   consumer.Logs
 	tb     *metadata.TelemetryBuilder
-	reg    metric.Registration
 	impact chaosconv.ImpactConfig
 	finest time.Duration // the only width upstream summaries merge at
 	// producer is this collector's identity on the summaries it emits, so
@@ -54,7 +52,7 @@ type analyticsProcessor struct {
 }
 
 func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*analyticsProcessor, error) {
-	tb, meter, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
 	if err != nil {
 		return nil, err
 	}
@@ -71,9 +69,10 @@ func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*ana
 		pending:  retrybuf.New(maxPendingSummaries),
 		stop:     make(chan struct{}),
 	}
-	p.reg, err = meter.RegisterCallback(p.observe, tb.ProcessorChaosAnalyticsOpenBuckets, tb.ProcessorChaosAnalyticsScopes,
-		tb.ProcessorChaosAnalyticsScopeLimit)
-	return p, err
+	if err := tb.RegisterGauges(p.gauges); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // producerID is producer_id, or else the collector's service.instance.id
@@ -135,9 +134,7 @@ func (p *analyticsProcessor) Start(ctx context.Context, host component.Host) err
 func (p *analyticsProcessor) Shutdown(ctx context.Context) error {
 	close(p.stop)
 	p.wg.Wait()
-	if p.reg != nil {
-		_ = p.reg.Unregister()
-	}
+	p.tb.Shutdown()
 	if p.checkpoint != nil {
 		err := p.save(ctx)
 		return joinErr(err, p.checkpoint.close(ctx))
@@ -365,17 +362,17 @@ func (p *analyticsProcessor) record(ctx context.Context, c metric.Int64Counter, 
 	}
 }
 
-func (p *analyticsProcessor) observe(_ context.Context, o metric.Observer) error {
+// gauges is what the processor's asynchronous instruments observe.
+func (p *analyticsProcessor) gauges() metadata.Gauges {
 	p.mu.Lock()
 	open := p.agg.OpenBuckets()
 	services, endpoints := p.agg.Scopes()
 	p.mu.Unlock()
-	o.ObserveInt64(p.tb.ProcessorChaosAnalyticsOpenBuckets, int64(open))
-	o.ObserveInt64(p.tb.ProcessorChaosAnalyticsScopes, int64(services), metric.WithAttributes(attribute.String("scope", "service")))
-	o.ObserveInt64(p.tb.ProcessorChaosAnalyticsScopes, int64(endpoints), metric.WithAttributes(attribute.String("scope", "endpoint")))
-	o.ObserveInt64(p.tb.ProcessorChaosAnalyticsScopeLimit, int64(p.cfg.Limits.MaxServices), metric.WithAttributes(attribute.String("scope", "service")))
-	o.ObserveInt64(p.tb.ProcessorChaosAnalyticsScopeLimit, int64(p.cfg.Limits.MaxEndpoints), metric.WithAttributes(attribute.String("scope", "endpoint")))
-	return nil
+	return metadata.Gauges{
+		OpenBuckets: int64(open),
+		Services:    int64(services), Endpoints: int64(endpoints),
+		MaxServices: int64(p.cfg.Limits.MaxServices), MaxEndpoints: int64(p.cfg.Limits.MaxEndpoints),
+	}
 }
 
 func joinErr(a, b error) error {

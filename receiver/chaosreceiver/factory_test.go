@@ -43,7 +43,7 @@ func TestStartFailsOnBusyPort(t *testing.T) {
 	defer func() { require.NoError(t, first.Shutdown(context.Background())) }()
 
 	busy := f.CreateDefaultConfig().(*Config)
-	busy.ServerConfig.NetAddr.Endpoint = first.(*chaosReceiver).boundAddr.String()
+	busy.ServerConfig.NetAddr.Endpoint = first.(*chaosReceiver).server.Addr().String()
 	second, err := f.CreateLogs(context.Background(), receivertest.NewNopSettings(metadata.Type), busy, consumertest.NewNop())
 	require.NoError(t, err)
 	require.Error(t, second.Start(context.Background(), componenttest.NewNopHost()))

@@ -2,9 +2,11 @@ package chaosreceiver // import "github.com/otelcol-chaos/otelcol-chaos/receiver
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"go.opentelemetry.io/collector/consumer/consumererror"
 
@@ -57,12 +59,9 @@ func (r *chaosReceiver) handleEvents(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 
-	buf := r.getBuffer()
-	defer r.putBuffer(buf)
-	if req.ContentLength > 0 && req.ContentLength <= r.cfg.ServerConfig.MaxRequestBodySize {
-		buf.Grow(int(req.ContentLength))
-	}
-	if _, err := buf.ReadFrom(req.Body); err != nil {
+	body, release, err := r.readBody(req)
+	defer release()
+	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			r.reject(w, req, http.StatusRequestEntityTooLarge, reasonTooLarge,
@@ -74,9 +73,6 @@ func (r *chaosReceiver) handleEvents(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 
-	// One copy of the body into a string; every string field of every
-	// event is a substring of it, so decoding allocates no strings.
-	body := buf.String()
 	batch := r.getBatch()
 	defer r.putBatch(batch)
 	if err := decoder.Decode(body, decoder.Options{MaxEvents: r.cfg.MaxEventsPerRequest}, batch); err != nil {
@@ -86,7 +82,6 @@ func (r *chaosReceiver) handleEvents(w http.ResponseWriter, req *http.Request) {
 
 	n := len(batch.Events)
 	ctx := r.obsrep.StartLogsOp(req.Context())
-	var err error
 	if n > 0 {
 		err = r.next.ConsumeLogs(ctx, r.toLogs(req, batch))
 	}
@@ -96,7 +91,29 @@ func (r *chaosReceiver) handleEvents(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	r.telemetry.ReceiverChaosRequestEvents.Record(req.Context(), int64(n))
-	writeJSON(w, http.StatusOK, acceptedBody{Accepted: n})
+	writeAccepted(w, n)
+}
+
+// readBody reads the whole body as one string: every string field of every
+// event is a substring of it, so decoding allocates no strings. A body of
+// known length (uncompressed: confighttp's decompressor sets -1) is read
+// straight into a buffer of that size that becomes the string without a
+// copy; it is never written again and lives as long as the records that
+// point into it. Other bodies go through a pooled buffer and one copy.
+func (r *chaosReceiver) readBody(req *http.Request) (body string, release func(), err error) {
+	if n := req.ContentLength; n > 0 && n <= r.cfg.ServerConfig.MaxRequestBodySize {
+		b := make([]byte, n)
+		if _, err := io.ReadFull(req.Body, b); err != nil {
+			return "", func() {}, err
+		}
+		return unsafe.String(&b[0], len(b)), func() {}, nil
+	}
+	buf := r.getBuffer()
+	release = func() { r.putBuffer(buf) }
+	if _, err := buf.ReadFrom(req.Body); err != nil {
+		return "", release, err
+	}
+	return buf.String(), release, nil
 }
 
 func (r *chaosReceiver) rejectDecode(w http.ResponseWriter, req *http.Request, err error) {

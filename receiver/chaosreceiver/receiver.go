@@ -2,20 +2,16 @@ package chaosreceiver // import "github.com/otelcol-chaos/otelcol-chaos/receiver
 
 import (
 	"context"
-	"errors"
-	"net"
-	"net/http"
-	"sync"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/receiverhelper"
 	"go.uber.org/zap"
 
+	"github.com/otelcol-chaos/otelcol-chaos/internal/httpserve"
 	"github.com/otelcol-chaos/otelcol-chaos/receiver/chaosreceiver/internal/metadata"
 )
 
@@ -32,9 +28,7 @@ type chaosReceiver struct {
 	telemetry *metadata.TelemetryBuilder
 	now       func() time.Time // injected in tests: the records' observed time
 
-	server     *http.Server
-	boundAddr  net.Addr // the listener's address once started (tests bind port 0)
-	shutdownWG sync.WaitGroup
+	server *httpserve.Server // nil until Start
 
 	pools
 }
@@ -65,38 +59,23 @@ func newReceiver(cfg *Config, set receiver.Settings, next consumer.Logs) (*chaos
 // Start opens the listener and serves in the background; a failure to
 // serve after start is reported as a fatal component status.
 func (r *chaosReceiver) Start(ctx context.Context, host component.Host) error {
-	ln, err := r.cfg.ServerConfig.ToListener(ctx)
-	if err != nil {
-		return err
-	}
-	r.server, err = r.cfg.ServerConfig.ToServer(ctx, host.GetExtensions(), r.settings.TelemetrySettings, r.routes(),
+	var err error
+	r.server, err = httpserve.Start(ctx, &r.cfg.ServerConfig, host, r.settings.TelemetrySettings, r.routes(),
 		confighttp.WithErrorHandler(r.transportError))
 	if err != nil {
-		_ = ln.Close()
 		return err
 	}
-	r.boundAddr = ln.Addr()
 	r.settings.Logger.Info("chaos receiver listening",
-		zap.String("endpoint", ln.Addr().String()),
+		zap.String("endpoint", r.server.Addr().String()),
 		zap.String("events_path", r.cfg.EventsPath),
 		zap.String("health_path", r.cfg.HealthPath))
-	r.shutdownWG.Add(1)
-	go func() {
-		defer r.shutdownWG.Done()
-		if serr := r.server.Serve(ln); serr != nil && !errors.Is(serr, http.ErrServerClosed) {
-			componentstatus.ReportStatus(host, componentstatus.NewFatalErrorEvent(serr))
-		}
-	}()
 	return nil
 }
 
 // Shutdown stops accepting requests, lets those in flight finish (bounded by
 // ctx), and waits for the serving goroutine.
 func (r *chaosReceiver) Shutdown(ctx context.Context) error {
-	var err error
-	if r.server != nil {
-		err = r.server.Shutdown(ctx)
-	}
-	r.shutdownWG.Wait()
+	err := r.server.Shutdown(ctx)
+	r.telemetry.Shutdown()
 	return err
 }

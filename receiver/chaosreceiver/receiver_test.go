@@ -63,7 +63,7 @@ func startReceiver(t *testing.T, next consumer.Logs, mutate func(*Config)) *test
 		require.NoError(t, r.Shutdown(context.Background()))
 		require.NoError(t, tel.Shutdown(context.Background()))
 	})
-	return &testReceiver{r: r, url: "http://" + r.boundAddr.String(), tel: tel}
+	return &testReceiver{r: r, url: "http://" + r.server.Addr().String(), tel: tel}
 }
 
 type response struct {
@@ -348,7 +348,7 @@ func TestShutdownWaitsForInflight(t *testing.T) {
 	r, err := newReceiver(cfg, receivertest.NewNopSettings(metadata.Type), blocking)
 	require.NoError(t, err)
 	require.NoError(t, r.Start(context.Background(), componenttest.NewNopHost()))
-	url := "http://" + r.boundAddr.String() + "/v1/chaos/events"
+	url := "http://" + r.server.Addr().String() + "/v1/chaos/events"
 
 	done := make(chan int)
 	go func() {

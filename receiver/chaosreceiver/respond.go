@@ -46,6 +46,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		body = []byte(`{"error":"internal","message":"could not encode response"}`)
 		status = http.StatusInternalServerError
 	}
+	writeBody(w, status, body)
+}
+
+// writeAccepted answers an accepted request with {"accepted":n}, the
+// acceptedBody encoding, built without reflection: it is the answer to every
+// request at full load.
+func writeAccepted(w http.ResponseWriter, n int) {
+	var buf [32]byte
+	body := append(strconv.AppendInt(append(buf[:0], `{"accepted":`...), int64(n), 10), '}')
+	writeBody(w, http.StatusOK, body)
+}
+
+func writeBody(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(body)))

@@ -36,6 +36,12 @@ const eventsPerRequest = 100
 // mockForgeBatch is a realistic batch: every MockForge variant, endpoints,
 // and small metadata maps, as MockForge's recorder writes them.
 func mockForgeBatch(n int) string {
+	return mockForgeEvents(n, `{"run_id":"r-42","region":"eu-west-1"}`)
+}
+
+// mockForgeEvents is n MockForge events, each with the given metadata
+// object: `{}` makes the light events of issue 12's comparison.
+func mockForgeEvents(n int, metadata string) string {
 	endpoints := []string{"/api/users", "/api/orders", "/api/payments", "/api/search"}
 	var b strings.Builder
 	b.WriteByte('[')
@@ -60,7 +66,7 @@ func mockForgeBatch(n int) string {
 		case 5:
 			variant = `{"type":"ScenarioTransition","from_scenario":"baseline","to_scenario":"fault_storm"}`
 		}
-		fmt.Fprintf(&b, `{"timestamp":%q,"event_type":%s,"metadata":{"run_id":"r-42","region":"eu-west-1"}}`, ts, variant)
+		fmt.Fprintf(&b, `{"timestamp":%q,"event_type":%s,"metadata":%s}`, ts, variant, metadata)
 	}
 	b.WriteByte(']')
 	return b.String()
@@ -98,7 +104,7 @@ const (
 	loadClientEnv   = "CHAOS_LOAD_URL"
 	loadBodyEnv     = "CHAOS_LOAD_BODY_FILE"
 	loadRequestsEnv = "CHAOS_LOAD_REQUESTS"
-	loadClients     = 2
+	loadClientsEnv  = "CHAOS_LOAD_CLIENTS"
 )
 
 func cpuTime(who int) time.Duration {
@@ -115,34 +121,43 @@ func cpuTime(who int) time.Duration {
 // binary re-executed), so `events/cpu-s` is the receiving process's CPU
 // alone; `events/total-cpu-s` adds the client's.
 func BenchmarkReceiverThroughput(b *testing.B) {
-	body := mockForgeBatch(eventsPerRequest)
-	otlpBody := otlpJSONBatch(b, body)
-
-	b.Run("receiver=chaos", func(b *testing.B) {
-		cfg := createDefaultConfig().(*Config)
-		cfg.ServerConfig.NetAddr.Endpoint = "127.0.0.1:0"
-		r, err := newReceiver(cfg, receivertest.NewNopSettings(metadata.Type), consumertest.NewNop())
-		require.NoError(b, err)
-		require.NoError(b, r.Start(context.Background(), componenttest.NewNopHost()))
-		b.Cleanup(func() { require.NoError(b, r.Shutdown(context.Background())) })
-		runThroughput(b, "http://"+r.boundAddr.String()+defaultEventsPath, []byte(body))
-	})
-
-	b.Run("receiver=otlp", func(b *testing.B) {
-		runOTLPThroughput(b, otlpBody)
-	})
+	for _, load := range []struct {
+		name    string
+		body    string
+		clients int
+	}{
+		// Realistic chaos events: 8-11 attributes, two-entry metadata.
+		{"events=mockforge/clients=2", mockForgeBatch(eventsPerRequest), 2},
+		// Light events (empty metadata) from four clients: the case where
+		// per-request and per-record overheads weigh most (issue 12).
+		{"events=light/clients=4", mockForgeEvents(eventsPerRequest, `{}`), 4},
+	} {
+		otlpBody := otlpJSONBatch(b, load.body)
+		b.Run(load.name+"/receiver=chaos", func(b *testing.B) {
+			cfg := createDefaultConfig().(*Config)
+			cfg.ServerConfig.NetAddr.Endpoint = "127.0.0.1:0"
+			r, err := newReceiver(cfg, receivertest.NewNopSettings(metadata.Type), consumertest.NewNop())
+			require.NoError(b, err)
+			require.NoError(b, r.Start(context.Background(), componenttest.NewNopHost()))
+			b.Cleanup(func() { require.NoError(b, r.Shutdown(context.Background())) })
+			runThroughput(b, "http://"+r.server.Addr().String()+defaultEventsPath, []byte(load.body), load.clients)
+		})
+		b.Run(load.name+"/receiver=otlp", func(b *testing.B) {
+			runOTLPThroughput(b, otlpBody, load.clients)
+		})
+	}
 
 	// Calibration: the stock receiver on the collector's own test records
 	// (pdata/testdata, a few small attributes each) rather than chaos
 	// events, to compare this machine with published figures.
-	b.Run("receiver=otlp/records=pdata-testdata", func(b *testing.B) {
+	b.Run("events=pdata-testdata/clients=2/receiver=otlp", func(b *testing.B) {
 		simple, err := (&plog.JSONMarshaler{}).MarshalLogs(testdata.GenerateLogs(eventsPerRequest))
 		require.NoError(b, err)
-		runOTLPThroughput(b, simple)
+		runOTLPThroughput(b, simple, 2)
 	})
 }
 
-func runOTLPThroughput(b *testing.B, body []byte) {
+func runOTLPThroughput(b *testing.B, body []byte, clients int) {
 	// The otlp receiver does not tell which port it bound, so pick a free
 	// one; another process may grab it in between, hence the retries.
 	f := otlpreceiver.NewFactory()
@@ -159,19 +174,19 @@ func runOTLPThroughput(b *testing.B, body []byte) {
 		}
 		require.NoError(b, err)
 		b.Cleanup(func() { require.NoError(b, r.Shutdown(context.Background())) })
-		runThroughput(b, "http://"+httpCfg.ServerConfig.NetAddr.Endpoint+"/v1/logs", body)
+		runThroughput(b, "http://"+httpCfg.ServerConfig.NetAddr.Endpoint+"/v1/logs", body, clients)
 		return
 	}
 }
 
-func runThroughput(b *testing.B, url string, body []byte) {
+func runThroughput(b *testing.B, url string, body []byte, clients int) {
 	bodyFile := filepath.Join(b.TempDir(), "body.json")
 	require.NoError(b, os.WriteFile(bodyFile, body, 0o600))
 	b.SetBytes(int64(len(body)))
 	b.ResetTimer()
 	self0, child0 := cpuTime(syscall.RUSAGE_SELF), cpuTime(syscall.RUSAGE_CHILDREN)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), loadClientEnv+"="+url, loadBodyEnv+"="+bodyFile, loadRequestsEnv+"="+strconv.Itoa(b.N))
+	cmd.Env = append(os.Environ(), loadClientEnv+"="+url, loadBodyEnv+"="+bodyFile, loadRequestsEnv+"="+strconv.Itoa(b.N), loadClientsEnv+"="+strconv.Itoa(clients))
 	out, err := cmd.CombinedOutput()
 	require.NoError(b, err, "load client: %s", out)
 	self, child := cpuTime(syscall.RUSAGE_SELF)-self0, cpuTime(syscall.RUSAGE_CHILDREN)-child0
@@ -183,7 +198,7 @@ func runThroughput(b *testing.B, url string, body []byte) {
 }
 
 // runLoadClient is the child process: it POSTs the body N times from
-// loadClients keep-alive connections and exits non-zero on any failure.
+// CHAOS_LOAD_CLIENTS keep-alive connections and exits non-zero on any failure.
 func runLoadClient() int {
 	url := os.Getenv(loadClientEnv)
 	body, err := os.ReadFile(os.Getenv(loadBodyEnv))
@@ -194,6 +209,11 @@ func runLoadClient() int {
 	n, err := strconv.Atoi(os.Getenv(loadRequestsEnv))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	loadClients, err := strconv.Atoi(os.Getenv(loadClientsEnv))
+	if err != nil || loadClients < 1 {
+		fmt.Fprintln(os.Stderr, "CHAOS_LOAD_CLIENTS:", err)
 		return 1
 	}
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: loadClients, DisableCompression: true}}

@@ -1,6 +1,7 @@
 package metadata
 
 import (
+	"context"
 	"errors"
 
 	"go.opentelemetry.io/collector/component"
@@ -23,13 +24,16 @@ type TelemetryBuilder struct {
 	ProcessorAnomalyOpen metric.Int64ObservableGauge
 	// ProcessorAnomalyScopes is the scopes tracked.
 	ProcessorAnomalyScopes metric.Int64ObservableGauge
+
+	meter        metric.Meter
+	registration metric.Registration
 }
 
 // NewTelemetryBuilder creates the instruments on the component's meter.
-func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilder, metric.Meter, error) {
+func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilder, error) {
 	meter := settings.MeterProvider.Meter(ScopeName)
 	var errs, err error
-	tb := &TelemetryBuilder{}
+	tb := &TelemetryBuilder{meter: meter}
 	tb.ProcessorAnomalySummaries, err = meter.Int64Counter("otelcol_processor_anomaly_summaries",
 		metric.WithDescription("chaos.bucket summaries seen, by outcome. [development]"), metric.WithUnit("{records}"))
 	errs = errors.Join(errs, err)
@@ -37,7 +41,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 		metric.WithDescription("Buckets taken as empty because a scope sent nothing. [development]"), metric.WithUnit("{buckets}"))
 	errs = errors.Join(errs, err)
 	tb.ProcessorAnomalyRecords, err = meter.Int64Counter("otelcol_processor_anomaly_records",
-		metric.WithDescription("Derived records, by kind and outcome. [development]"), metric.WithUnit("{records}"))
+		metric.WithDescription("Derived records (anomaly, trend, forecast, health), by outcome. [development]"), metric.WithUnit("{records}"))
 	errs = errors.Join(errs, err)
 	tb.ProcessorAnomalyOpen, err = meter.Int64ObservableGauge("otelcol_processor_anomaly_open",
 		metric.WithDescription("Anomalies open now. [development]"), metric.WithUnit("{anomalies}"))
@@ -45,5 +49,26 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 	tb.ProcessorAnomalyScopes, err = meter.Int64ObservableGauge("otelcol_processor_anomaly_scopes",
 		metric.WithDescription("Scopes tracked. [development]"), metric.WithUnit("{scopes}"))
 	errs = errors.Join(errs, err)
-	return tb, meter, errs
+	return tb, errs
+}
+
+// RegisterGauges observes the open and scopes gauges through f until
+// Shutdown.
+func (tb *TelemetryBuilder) RegisterGauges(f func() (open, scopes int64)) error {
+	reg, err := tb.meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		open, scopes := f()
+		o.ObserveInt64(tb.ProcessorAnomalyOpen, open)
+		o.ObserveInt64(tb.ProcessorAnomalyScopes, scopes)
+		return nil
+	}, tb.ProcessorAnomalyOpen, tb.ProcessorAnomalyScopes)
+	tb.registration = reg
+	return err
+}
+
+// Shutdown unregisters the callbacks.
+func (tb *TelemetryBuilder) Shutdown() {
+	if tb.registration != nil {
+		_ = tb.registration.Unregister()
+		tb.registration = nil
+	}
 }

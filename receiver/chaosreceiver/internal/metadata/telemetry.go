@@ -11,9 +11,7 @@ import (
 // receiver metrics that receiverhelper.ObsReport records.
 type TelemetryBuilder struct {
 	// ReceiverChaosRejectedRequests counts requests answered with an error
-	// status, by reason (malformed_json, invalid_event, empty_body,
-	// too_large, too_many_events, unsupported_media_type,
-	// unsupported_encoding, bad_body, method_not_allowed, pipeline_refused).
+	// status, by reason (the enum of `reason` in metadata.yaml).
 	ReceiverChaosRejectedRequests metric.Int64Counter
 	// ReceiverChaosRequestEvents records the number of events per accepted request.
 	ReceiverChaosRequestEvents metric.Int64Histogram
@@ -39,3 +37,8 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 	errs = errors.Join(errs, err)
 	return tb, errs
 }
+
+// Shutdown releases what the builder registered: the receiver has no
+// asynchronous instrument, so nothing; kept so every component's builder
+// has the same shape and the receiver's Shutdown calls it.
+func (tb *TelemetryBuilder) Shutdown() {}

@@ -1,9 +1,11 @@
 package metadata
 
 import (
+	"context"
 	"errors"
 
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 )
 
@@ -27,13 +29,16 @@ type TelemetryBuilder struct {
 	ProcessorChaosAnalyticsScopes metric.Int64ObservableGauge
 	// ProcessorChaosAnalyticsScopeLimit is the configured limit, by scope kind.
 	ProcessorChaosAnalyticsScopeLimit metric.Int64ObservableGauge
+
+	meter        metric.Meter
+	registration metric.Registration
 }
 
 // NewTelemetryBuilder creates the instruments on the component's meter.
-func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilder, metric.Meter, error) {
+func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilder, error) {
 	meter := settings.MeterProvider.Meter(ScopeName)
 	var errs, err error
-	tb := &TelemetryBuilder{}
+	tb := &TelemetryBuilder{meter: meter}
 	tb.ProcessorChaosAnalyticsEvents, err = meter.Int64Counter("otelcol_processor_chaos_analytics_events",
 		metric.WithDescription("Chaos events seen, by outcome. [alpha]"), metric.WithUnit("{events}"))
 	errs = errors.Join(errs, err)
@@ -55,5 +60,41 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 	tb.ProcessorChaosAnalyticsScopeLimit, err = meter.Int64ObservableGauge("otelcol_processor_chaos_analytics_scope_limit",
 		metric.WithDescription("Configured limit of scopes, by kind. [alpha]"), metric.WithUnit("{scopes}"))
 	errs = errors.Join(errs, err)
-	return tb, meter, errs
+	return tb, errs
+}
+
+// Gauges is what the asynchronous instruments observe.
+type Gauges struct {
+	OpenBuckets               int64
+	Services, Endpoints       int64 // scopes tracked
+	MaxServices, MaxEndpoints int64 // their configured limits
+}
+
+var (
+	scopeService  = metric.WithAttributeSet(attribute.NewSet(attribute.String("scope", "service")))
+	scopeEndpoint = metric.WithAttributeSet(attribute.NewSet(attribute.String("scope", "endpoint")))
+)
+
+// RegisterGauges observes the open_buckets, scopes and scope_limit gauges
+// through f until Shutdown.
+func (tb *TelemetryBuilder) RegisterGauges(f func() Gauges) error {
+	reg, err := tb.meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		g := f()
+		o.ObserveInt64(tb.ProcessorChaosAnalyticsOpenBuckets, g.OpenBuckets)
+		o.ObserveInt64(tb.ProcessorChaosAnalyticsScopes, g.Services, scopeService)
+		o.ObserveInt64(tb.ProcessorChaosAnalyticsScopes, g.Endpoints, scopeEndpoint)
+		o.ObserveInt64(tb.ProcessorChaosAnalyticsScopeLimit, g.MaxServices, scopeService)
+		o.ObserveInt64(tb.ProcessorChaosAnalyticsScopeLimit, g.MaxEndpoints, scopeEndpoint)
+		return nil
+	}, tb.ProcessorChaosAnalyticsOpenBuckets, tb.ProcessorChaosAnalyticsScopes, tb.ProcessorChaosAnalyticsScopeLimit)
+	tb.registration = reg
+	return err
+}
+
+// Shutdown unregisters the callbacks.
+func (tb *TelemetryBuilder) Shutdown() {
+	if tb.registration != nil {
+		_ = tb.registration.Unregister()
+		tb.registration = nil
+	}
 }
