@@ -38,7 +38,7 @@ type coordinator struct {
 	server    *http.Server
 	boundAddr net.Addr
 	wg        sync.WaitGroup
-	reg       metric.Registration
+	tb        *metadata.TelemetryBuilder
 }
 
 var (
@@ -56,8 +56,12 @@ func newCoordinator(cfg *Config, set extension.Settings) (*coordinator, error) {
 		}
 		self = host
 	}
+	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	if err != nil {
+		return nil, err
+	}
 	return &coordinator{state: newState(self, cfg.Priority), cfg: cfg, set: set, now: time.Now,
-		newKubeClient: newKubeClient}, nil
+		newKubeClient: newKubeClient, tb: tb}, nil
 }
 
 // Start runs the backend and the status endpoint.
@@ -117,8 +121,8 @@ func (c *coordinator) Shutdown(ctx context.Context) error {
 	if c.backend != nil {
 		errs = append(errs, c.backend.shutdown(ctx))
 	}
-	if c.reg != nil {
-		errs = append(errs, c.reg.Unregister())
+	if c.tb != nil {
+		c.tb.Shutdown()
 	}
 	c.stepDown()
 	return errors.Join(errs...)
@@ -177,46 +181,46 @@ func (c *coordinator) startStatus(ctx context.Context, host component.Host) erro
 }
 
 // registerTelemetry observes the state: is leader, term, members by
-// status, leadership changes.
+// status, leadership changes, heartbeats (the instruments are
+// internal/metadata's; Shutdown unregisters the callbacks).
 func (c *coordinator) registerTelemetry() error {
-	meter := c.set.MeterProvider.Meter(metadata.ScopeName)
-	isLeader, err1 := meter.Int64ObservableGauge("otelcol_coordinator_is_leader",
-		metric.WithDescription("1 when this node leads. [development]"))
-	term, err2 := meter.Int64ObservableGauge("otelcol_coordinator_term",
-		metric.WithDescription("The fencing term. [development]"))
-	members, err3 := meter.Int64ObservableGauge("otelcol_coordinator_members",
-		metric.WithDescription("Members by status. [development]"), metric.WithUnit("{nodes}"))
-	changes, err4 := meter.Int64ObservableCounter("otelcol_coordinator_leader_changes",
-		metric.WithDescription("Leadership changes seen by this node. [development]"), metric.WithUnit("{changes}"))
-	sent, err5 := meter.Int64ObservableCounter("otelcol_coordinator_heartbeats_sent",
-		metric.WithDescription("Heartbeats this node published. [development]"), metric.WithUnit("{heartbeats}"))
-	missed, err6 := meter.Int64ObservableCounter("otelcol_coordinator_heartbeats_missed",
-		metric.WithDescription("Heartbeats this node failed to publish in time. [development]"), metric.WithUnit("{heartbeats}"))
-	if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
-		return err
+	locked := func(f func() int64) metric.Int64Callback {
+		return func(_ context.Context, o metric.Int64Observer) error {
+			c.mu.Lock()
+			v := f()
+			c.mu.Unlock()
+			o.Observe(v)
+			return nil
+		}
 	}
-	var err error
-	c.reg, err = meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
-		c.mu.Lock()
-		leading, t, n := c.leader == c.self && c.term > 0, c.term, c.changes
-		byStatus := map[MemberStatus]int64{StatusActive: 0, StatusDegraded: 0, StatusFailed: 0}
-		for _, m := range c.members {
-			byStatus[m.Status]++
-		}
-		c.mu.Unlock()
-		v := int64(0)
-		if leading {
-			v = 1
-		}
-		o.ObserveInt64(isLeader, v)
-		o.ObserveInt64(term, int64(t))
-		o.ObserveInt64(changes, int64(n))
-		o.ObserveInt64(sent, int64(c.hb.sent.Load()))
-		o.ObserveInt64(missed, int64(c.hb.missed.Load()))
-		for _, st := range []MemberStatus{StatusActive, StatusDegraded, StatusFailed} {
-			o.ObserveInt64(members, byStatus[st], telemetryattr.Option("status", string(st)))
-		}
-		return nil
-	}, isLeader, term, members, changes, sent, missed)
-	return err
+	return errors.Join(
+		c.tb.RegisterExtensionCoordinatorIsLeaderCallback(locked(func() int64 {
+			if c.leader == c.self && c.term > 0 {
+				return 1
+			}
+			return 0
+		})),
+		c.tb.RegisterExtensionCoordinatorTermCallback(locked(func() int64 { return int64(c.term) })),
+		c.tb.RegisterExtensionCoordinatorLeaderChangesCallback(locked(func() int64 { return int64(c.changes) })),
+		c.tb.RegisterExtensionCoordinatorHeartbeatsSentCallback(func(_ context.Context, o metric.Int64Observer) error {
+			o.Observe(int64(c.hb.sent.Load()))
+			return nil
+		}),
+		c.tb.RegisterExtensionCoordinatorHeartbeatsMissedCallback(func(_ context.Context, o metric.Int64Observer) error {
+			o.Observe(int64(c.hb.missed.Load()))
+			return nil
+		}),
+		c.tb.RegisterExtensionCoordinatorMembersCallback(func(_ context.Context, o metric.Int64Observer) error {
+			c.mu.Lock()
+			byStatus := map[MemberStatus]int64{StatusActive: 0, StatusDegraded: 0, StatusFailed: 0}
+			for _, m := range c.members {
+				byStatus[m.Status]++
+			}
+			c.mu.Unlock()
+			for _, st := range []MemberStatus{StatusActive, StatusDegraded, StatusFailed} {
+				o.Observe(byStatus[st], telemetryattr.Option("status", string(st)))
+			}
+			return nil
+		}),
+	)
 }

@@ -77,7 +77,7 @@ func TestStandaloneLeadsAndServesStatus(t *testing.T) {
 	require.Len(t, body.Members, 1)
 	require.Equal(t, StatusActive, body.Members[0].Status)
 
-	m, err := tel.GetMetric("otelcol_coordinator_is_leader")
+	m, err := tel.GetMetric("otelcol_extension_coordinator_is_leader")
 	require.NoError(t, err)
 	require.Equal(t, int64(1), m.Data.(metricdata.Gauge[int64]).DataPoints[0].Value)
 

@@ -58,10 +58,10 @@ func TestEtcdStatusEndpointAndTelemetry(t *testing.T) {
 		require.NoError(t, err)
 		return m.Data.(metricdata.Gauge[int64]).DataPoints[0].Value
 	}
-	require.Equal(t, int64(1), gauge("otelcol_coordinator_is_leader"))
-	require.Equal(t, int64(c.Term()), gauge("otelcol_coordinator_term"))
+	require.Equal(t, int64(1), gauge("otelcol_extension_coordinator_is_leader"))
+	require.Equal(t, int64(c.Term()), gauge("otelcol_extension_coordinator_term"))
 	require.Eventually(t, func() bool {
-		m, err := tel.GetMetric("otelcol_coordinator_heartbeats_sent")
+		m, err := tel.GetMetric("otelcol_extension_coordinator_heartbeats_sent")
 		return err == nil && m.Data.(metricdata.Sum[int64]).DataPoints[0].Value >= 3
 	}, 5*time.Second, 50*time.Millisecond, "heartbeats are counted")
 }

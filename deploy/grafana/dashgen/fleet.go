@@ -45,17 +45,17 @@ func alertsFleet() *dashboard.DashboardBuilder {
 		WithRow(dashboard.NewRowBuilder("Fleet (all collectors)")).
 		WithPanel(stepped(timeSeries("Leader",
 			"1 on the collector that leads the fleet.",
-			units.NoUnit, query{maxBy("instance", "otelcol_coordinator_is_leader"), "{{instance}}"})).
+			units.NoUnit, query{maxBy("instance", "otelcol_extension_coordinator_is_leader"), "{{instance}}"})).
 			Min(0).Max(1)).
 		WithPanel(stepped(timeSeries("Term",
 			"Fencing term each collector knows; it grows with every leadership change.",
-			units.NoUnit, query{maxBy("instance", "otelcol_coordinator_term"), "{{instance}}"}))).
+			units.NoUnit, query{maxBy("instance", "otelcol_extension_coordinator_term"), "{{instance}}"}))).
 		WithPanel(perInterval(timeSeries("Leader changes",
 			"Leadership changes each collector saw per interval.",
-			units.Short, query{sumBy("instance", increase("otelcol_coordinator_leader_changes", "$__interval")), "{{instance}}"}))).
+			units.Short, query{sumBy("instance", increase("otelcol_extension_coordinator_leader_changes", "$__interval")), "{{instance}}"}))).
 		WithPanel(colored(stepped(timeSeries("Members by status ($instance)",
 			"Fleet members by status as the selected collector sees them.",
-			units.Short, query{sumBy("status", sel("otelcol_coordinator_members", onInstance)), "{{status}}"})),
+			units.Short, query{sumBy("status", sel("otelcol_extension_coordinator_members", onInstance)), "{{status}}"})),
 			memberColors)).
 		WithPanel(timeSeries("Ingest",
 			"Log records accepted per second, by collector and receiver.",

@@ -1,5 +1,7 @@
-// Package metadata holds the component's identity, in the shape mdatagen
-// generates (written by hand: mdatagen is not served by the module proxy here).
+// Package metadata holds the exporter's identity and its own telemetry, in
+// the shape mdatagen generates from ../../metadata.yaml (kept by hand:
+// mdatagen is not served by the module proxy here; metadata_test.go checks
+// the two agree).
 package metadata // import "github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/metadata"
 
 import "go.opentelemetry.io/collector/component"
