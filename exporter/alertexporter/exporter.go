@@ -20,8 +20,8 @@ import (
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/lifecycle"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
-	"github.com/otelcol-chaos/otelcol-chaos/extension/coordinatorextension"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/checkpoint"
+	"github.com/otelcol-chaos/otelcol-chaos/pkg/coordination"
 )
 
 // alertExporter is the collector component around the engine: it owns
@@ -147,7 +147,7 @@ func (x *alertExporter) buildHandlers(ctx context.Context, host component.Host) 
 // joinCoordinator gates notifications on leadership when a coordinator
 // extension is there: the one named, or the only one configured.
 func (x *alertExporter) joinCoordinator(host component.Host) error {
-	coord, ok := coordinatorextension.Find(host.GetExtensions(), x.cfg.Coordinator)
+	coord, ok := coordination.Find(host.GetExtensions(), x.cfg.Coordinator)
 	if !ok {
 		if x.cfg.Coordinator != nil {
 			return fmt.Errorf("coordinator %q: no such coordinator extension; add it under extensions and service::extensions", x.cfg.Coordinator)
@@ -165,7 +165,7 @@ func (x *alertExporter) joinCoordinator(host component.Host) error {
 
 // coordinatorGate adapts the Coordinator interface to the engine's gate.
 type coordinatorGate struct {
-	c coordinatorextension.Coordinator
+	c coordination.Coordinator
 }
 
 func (g coordinatorGate) Leading() (bool, uint64) { return g.c.IsLeader(), g.c.Term() }

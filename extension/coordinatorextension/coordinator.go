@@ -4,20 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
 	"os"
-	"sync"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/extension"
 	"go.opentelemetry.io/collector/extension/extensioncapabilities"
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
 	"github.com/otelcol-chaos/otelcol-chaos/extension/coordinatorextension/internal/metadata"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/httpserve"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/telemetryattr"
 )
 
@@ -35,10 +33,8 @@ type coordinator struct {
 	// client-go's fake clientset (there is no API server here).
 	newKubeClient kubeClientFunc
 
-	server    *http.Server
-	boundAddr net.Addr
-	wg        sync.WaitGroup
-	tb        *metadata.TelemetryBuilder
+	server *httpserve.Server // the status endpoint, nil until Start
+	tb     *metadata.TelemetryBuilder
 }
 
 var (
@@ -113,11 +109,7 @@ func (c *coordinator) NotReady() error {
 
 // Shutdown resigns (standalone: nothing to hand over) and stops the endpoint.
 func (c *coordinator) Shutdown(ctx context.Context) error {
-	var errs []error
-	if c.server != nil {
-		errs = append(errs, c.server.Shutdown(ctx))
-	}
-	c.wg.Wait()
+	errs := []error{c.server.Shutdown(ctx)}
 	if c.backend != nil {
 		errs = append(errs, c.backend.shutdown(ctx))
 	}
@@ -148,10 +140,6 @@ func (c *coordinator) status() statusBody {
 }
 
 func (c *coordinator) startStatus(ctx context.Context, host component.Host) error {
-	ln, err := c.cfg.Status.ServerConfig.ToListener(ctx)
-	if err != nil {
-		return err
-	}
 	mux := http.NewServeMux()
 	mux.HandleFunc(c.cfg.Status.Path, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -162,21 +150,12 @@ func (c *coordinator) startStatus(ctx context.Context, host component.Host) erro
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(c.status())
 	})
-	c.server, err = c.cfg.Status.ServerConfig.ToServer(ctx, host.GetExtensions(), c.set.TelemetrySettings, mux)
-	if err != nil {
-		_ = ln.Close()
+	var err error
+	if c.server, err = httpserve.Start(ctx, &c.cfg.Status.ServerConfig, host, c.set.TelemetrySettings, mux); err != nil {
 		return err
 	}
-	c.boundAddr = ln.Addr()
-	c.set.Logger.Info("coordinator status endpoint listening", zap.String("endpoint", ln.Addr().String()),
+	c.set.Logger.Info("coordinator status endpoint listening", zap.String("endpoint", c.server.Addr().String()),
 		zap.String("path", c.cfg.Status.Path), zap.String("self", c.self), zap.String("backend", c.cfg.Backend))
-	c.wg.Add(1)
-	go func() {
-		defer c.wg.Done()
-		if err := c.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			componentstatus.ReportStatus(host, componentstatus.NewFatalErrorEvent(err))
-		}
-	}()
 	return nil
 }
 

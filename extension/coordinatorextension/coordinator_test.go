@@ -13,6 +13,8 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/otelcol-chaos/otelcol-chaos/extension/coordinatorextension/internal/metadata"
+
+	"github.com/otelcol-chaos/otelcol-chaos/pkg/coordination"
 )
 
 type hostWith map[component.ID]component.Component
@@ -23,12 +25,12 @@ func (h hostWith) GetExtensions() map[component.ID]component.Component { return 
 // exporter will: it finds it among the host's extensions and acts only
 // while it leads, stamping what it sends with the fencing term.
 type notifier struct {
-	coord Coordinator
+	coord coordination.Coordinator
 	sent  []uint64
 }
 
 func (n *notifier) start(host component.Host) bool {
-	c, ok := Find(host.GetExtensions(), nil)
+	c, ok := coordination.Find(host.GetExtensions(), nil)
 	n.coord = c
 	return ok
 }
@@ -63,9 +65,9 @@ func TestStandaloneLeadsAndServesStatus(t *testing.T) {
 	require.Equal(t, []uint64{1}, gained)
 	n.notify()
 	require.Equal(t, []uint64{1}, n.sent)
-	require.True(t, n.coord.Owns(ModeSharded, "any rule"), "alone, it owns every shard")
+	require.True(t, c.Owns(ModeSharded, "any rule"), "alone, it owns every shard")
 
-	resp, err := http.Get("http://" + c.boundAddr.String() + "/v1/coordinator/status")
+	resp, err := http.Get("http://" + c.server.Addr().String() + "/v1/coordinator/status")
 	require.NoError(t, err)
 	var body statusBody
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
@@ -90,9 +92,9 @@ func TestFindRefusesAmbiguity(t *testing.T) {
 	a, b := newState("a", nil), newState("b", nil)
 	ida, idb := component.MustNewIDWithName("coordinator", "a"), component.MustNewIDWithName("coordinator", "b")
 	exts := map[component.ID]component.Component{ida: &coordinator{state: a}, idb: &coordinator{state: b}}
-	_, ok := Find(exts, nil)
+	_, ok := coordination.Find(exts, nil)
 	require.False(t, ok, "two coordinators: the component must name one")
-	c, ok := Find(exts, &idb)
+	c, ok := coordination.Find(exts, &idb)
 	require.True(t, ok)
 	require.Equal(t, "b", c.Self())
 }

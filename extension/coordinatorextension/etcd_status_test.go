@@ -39,7 +39,7 @@ func TestEtcdStatusEndpointAndTelemetry(t *testing.T) {
 	require.Eventually(t, func() bool { return c.IsLeader() && memberStatus(c, "solo") == StatusActive },
 		10*time.Second, 10*time.Millisecond)
 
-	resp, err := http.Get("http://" + c.boundAddr.String() + cfg.Status.Path)
+	resp, err := http.Get("http://" + c.server.Addr().String() + cfg.Status.Path)
 	require.NoError(t, err)
 	var body statusBody
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))

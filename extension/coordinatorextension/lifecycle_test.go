@@ -51,7 +51,7 @@ func TestComponentLifecycle(t *testing.T) {
 		c := ext.(*coordinator)
 		require.Eventually(t, c.IsLeader, 10*time.Second, 10*time.Millisecond, "alone on etcd, it is elected")
 
-		resp, err := http.Get("http://" + c.boundAddr.String() + cfg.Status.Path)
+		resp, err := http.Get("http://" + c.server.Addr().String() + cfg.Status.Path)
 		require.NoError(t, err)
 		var body statusBody
 		require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
@@ -62,7 +62,7 @@ func TestComponentLifecycle(t *testing.T) {
 
 		require.NoError(t, ext.Shutdown(ctx))
 		require.False(t, c.IsLeader(), "a shut-down node no longer leads")
-		_, err = http.Get("http://" + c.boundAddr.String() + cfg.Status.Path)
+		_, err = http.Get("http://" + c.server.Addr().String() + cfg.Status.Path)
 		require.Error(t, err, "the status endpoint stops with the extension")
 	})
 }
