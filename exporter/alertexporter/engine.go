@@ -314,3 +314,46 @@ func (e *engine) alerts(historyLimit int) ([]lifecycle.Alert, []lifecycle.Transi
 	defer e.mu.Unlock()
 	return e.life.Alerts(), e.life.History().Newest(historyLimit, nil)
 }
+
+// engineState is what a checkpoint keeps of the engine: what the rules
+// read, the alerts, the groups with what each handler was told, and the
+// event time of the last evaluation. Its values are copies, the engine's
+// own types; the stored form is the checkpoint schema's (exporter.go).
+type engineState struct {
+	Store    rules.StoreSnapshot
+	Alerts   []lifecycle.Alert
+	Groups   []*dispatch.Group
+	LastEval int64
+}
+
+// snapshot returns a copy of the state, and whether it changed since the
+// previous snapshot; it is then counted as saved.
+func (e *engine) snapshot() (engineState, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	st := engineState{Store: e.store.Snapshot(), Alerts: e.life.Alerts(), Groups: e.disp.Groups(), LastEval: e.lastEval}
+	changed := e.changed
+	e.changed = false
+	return st, changed
+}
+
+// changedSinceSnapshot reports whether the state changed since the last
+// snapshot, without copying it.
+func (e *engine) changedSinceSnapshot() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.changed
+}
+
+// restore replaces the state with a checkpoint's, then delivers the
+// notifications that were not delivered before the restart (a follower
+// keeps them as owed, for a takeover).
+func (e *engine) restore(st engineState, undelivered []*notify.Notification) {
+	e.mu.Lock()
+	e.store.Restore(st.Store)
+	e.life.Restore(st.Alerts)
+	e.disp.Restore(st.Groups)
+	e.lastEval = st.LastEval
+	e.mu.Unlock()
+	e.deliver(undelivered, e.now())
+}

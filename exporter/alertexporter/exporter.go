@@ -2,7 +2,6 @@ package alertexporter
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -16,8 +15,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.uber.org/zap"
 
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/checkpointv1"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/dispatch"
-	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/lifecycle"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/checkpoint"
@@ -274,66 +273,51 @@ func (x *alertExporter) drain(ctx context.Context) {
 	}
 }
 
-// snapshot is the checkpoint: what the rules read, the alerts, the groups
-// with what each handler was told, and what was not delivered.
-type snapshot struct {
-	Version     int                    `json:"version"`
-	Store       rules.StoreSnapshot    `json:"store"`
-	Alerts      []lifecycle.Alert      `json:"alerts"`
-	Groups      []*dispatch.Group      `json:"groups"`
-	LastEval    int64                  `json:"last_eval"`
-	Undelivered []*notify.Notification `json:"undelivered"`
-}
-
-const snapshotVersion = 1
+// The checkpoint is the engine's state and the notifications delivery had
+// not done, stored as internal/checkpointv1's schema (JSON, version 1).
 
 func (x *alertExporter) saveIfChanged() {
-	if x.store == nil {
+	if x.store == nil || !x.eng.changedSinceSnapshot() {
 		return
 	}
-	x.eng.mu.Lock()
-	changed := x.eng.changed
-	x.eng.mu.Unlock()
-	if changed {
-		if err := x.save(context.Background(), nil); err != nil {
-			x.set.Logger.Warn("alert exporter checkpoint failed", zap.Error(err))
-		}
+	if err := x.save(context.Background(), nil); err != nil {
+		x.set.Logger.Warn("alert exporter checkpoint failed", zap.Error(err))
 	}
 }
 
 func (x *alertExporter) save(ctx context.Context, undelivered []*notify.Notification) error {
-	x.eng.mu.Lock()
-	snap := snapshot{Version: snapshotVersion, Store: x.eng.store.Snapshot(), Alerts: x.eng.life.Alerts(),
-		Groups: x.eng.disp.Groups(), LastEval: x.eng.lastEval, Undelivered: undelivered}
-	body, err := json.Marshal(&snap)
-	x.eng.changed = false
-	x.eng.mu.Unlock()
+	st, _ := x.eng.snapshot()
+	body, err := encodeCheckpoint(st, undelivered)
 	if err != nil {
 		return err
 	}
 	return x.store.Set(ctx, checkpointKey, body)
 }
 
+// encodeCheckpoint is the stored form of the engine's state and the
+// notifications not delivered.
+func encodeCheckpoint(st engineState, undelivered []*notify.Notification) ([]byte, error) {
+	return checkpointv1.Marshal(checkpointv1.State{Store: st.Store, Alerts: st.Alerts, Groups: st.Groups,
+		LastEval: st.LastEval, Undelivered: undelivered})
+}
+
+// restore loads the checkpoint of a previous run, if any. One of another
+// format version, or that cannot be read as version 1, is logged and left:
+// the exporter starts fresh rather than misread it.
 func (x *alertExporter) restore(ctx context.Context) error {
 	body, err := x.store.Get(ctx, checkpointKey)
 	if err != nil || body == nil {
 		return err
 	}
-	var snap snapshot
-	if err := json.Unmarshal(body, &snap); err != nil || snap.Version != snapshotVersion {
-		x.set.Logger.Warn("alert exporter checkpoint unreadable; starting afresh", zap.Error(err))
+	cp, err := checkpointv1.Unmarshal(body)
+	if err != nil {
+		checkpoint.Refused(x.set.Logger, "alert exporter", checkpointv1.Version, err)
 		return nil
 	}
-	x.eng.mu.Lock()
-	x.eng.store.Restore(snap.Store)
-	x.eng.life.Restore(snap.Alerts)
-	x.eng.disp.Restore(snap.Groups)
-	x.eng.lastEval = snap.LastEval
-	x.eng.mu.Unlock()
 	// Notifications not delivered before the restart go out now (or, on a
 	// follower, wait to be owed at a takeover).
-	x.eng.deliver(snap.Undelivered, x.eng.now())
-	x.set.Logger.Info("alert exporter state restored", zap.Int("alerts", len(snap.Alerts)),
-		zap.Int("groups", len(snap.Groups)), zap.Int("undelivered", len(snap.Undelivered)))
+	x.eng.restore(engineState{Store: cp.Store, Alerts: cp.Alerts, Groups: cp.Groups, LastEval: cp.LastEval}, cp.Undelivered)
+	x.set.Logger.Info("alert exporter state restored", zap.Int("alerts", len(cp.Alerts)),
+		zap.Int("groups", len(cp.Groups)), zap.Int("undelivered", len(cp.Undelivered)))
 	return nil
 }

@@ -75,6 +75,9 @@ var BucketKeys = []string{
 // Resource attributes of the chaos_analytics checkpoint (a plog.Logs of
 // open chaos.bucket records stored through a storage extension).
 const (
+	// AttrCheckpointVersion is the checkpoint's format version (the
+	// processor's internal/checkpointv1 declares it).
+	AttrCheckpointVersion       = "chaos.checkpoint.version"
 	AttrCheckpointMaxEventTime  = "chaos.checkpoint.max_event_time"
 	AttrCheckpointClosedThrough = "chaos.checkpoint.closed_through"
 	// AttrCheckpointProducers maps each upstream producer to the end of the

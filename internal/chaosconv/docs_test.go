@@ -20,7 +20,8 @@ func readConventions(t *testing.T) string {
 func TestEveryKeyIsDocumented(t *testing.T) {
 	doc := readConventions(t)
 	keys := append(append(append(append([]string{}, EventKeys...), BucketKeys...), AnalysisKeys...), AttrServiceName,
-		AttrCheckpointMaxEventTime, AttrCheckpointClosedThrough, AttrCheckpointProducers, AttrServiceInstanceID)
+		AttrCheckpointVersion, AttrCheckpointMaxEventTime, AttrCheckpointClosedThrough, AttrCheckpointProducers,
+		AttrServiceInstanceID)
 	for _, k := range keys {
 		require.Contains(t, doc, "| `"+k+"`", "attribute %s is not in docs/semantic-conventions.md", k)
 	}

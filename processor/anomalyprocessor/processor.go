@@ -20,6 +20,7 @@ import (
 	"github.com/otelcol-chaos/otelcol-chaos/internal/periodic"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/retrybuf"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/telemetryattr"
+	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/checkpointv2"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/detect"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/metadata"
 )
@@ -124,9 +125,10 @@ func (p *anomalyProcessor) save(ctx context.Context) error {
 	return p.store.Set(ctx, checkpointKey, data)
 }
 
-// restore loads the state of a previous run. A snapshot that does not fit
-// (another width, another version) is logged and ignored: the detectors
-// warm up again rather than misread it.
+// restore loads the state of a previous run. A checkpoint that does not
+// fit (another format version, another width, a body that is not version
+// 2's) is logged in one line and ignored: the detectors warm up again
+// rather than misread it.
 func (p *anomalyProcessor) restore(ctx context.Context) error {
 	data, err := p.store.Get(ctx, checkpointKey)
 	if err != nil || data == nil {
@@ -135,7 +137,7 @@ func (p *anomalyProcessor) restore(ctx context.Context) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err := p.engine.UnmarshalBinary(data); err != nil {
-		p.set.Logger.Warn("anomaly: checkpoint ignored, detectors start afresh", zap.Error(err))
+		checkpoint.Refused(p.set.Logger, "anomaly", checkpointv2.Version, err)
 		return nil
 	}
 	if at := p.engine.MaxAt(); at != math.MinInt64 {

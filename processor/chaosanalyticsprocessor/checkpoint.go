@@ -2,19 +2,14 @@ package chaosanalyticsprocessor // import "github.com/otelcol-chaos/otelcol-chao
 
 import (
 	"context"
-	"fmt"
-	"maps"
-	"slices"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/extension/xextension/storage"
-	"go.opentelemetry.io/collector/pdata/pcommon"
-	"go.opentelemetry.io/collector/pdata/plog"
 	"go.uber.org/zap"
 
-	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/checkpoint"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/chaosanalyticsprocessor/internal/aggregate"
+	"github.com/otelcol-chaos/otelcol-chaos/processor/chaosanalyticsprocessor/internal/checkpointv1"
 )
 
 // checkpointKey is the storage key of the open-bucket checkpoint.
@@ -22,8 +17,10 @@ const checkpointKey = "chaos_analytics_open_buckets"
 
 // checkpointer persists the open buckets through a storage extension. The
 // checkpoint is the open buckets as chaos.bucket records (the same
-// encoding summaries travel in) in OTLP protobuf, with the watermark on the
-// resource: one format to maintain, readable with any OTLP tool.
+// encoding summaries travel in) in OTLP protobuf, with the format version
+// and the watermark on the resource: one bucket encoding to maintain,
+// readable with any OTLP tool. Its layout and version are
+// internal/checkpointv1's.
 type checkpointer struct {
 	client storage.Client
 }
@@ -42,62 +39,27 @@ func (c *checkpointer) close(ctx context.Context) error { return c.client.Close(
 func (p *analyticsProcessor) save(ctx context.Context) error {
 	p.mu.Lock()
 	buckets, st := p.agg.Snapshot()
-	ld := plog.NewLogs()
-	rl := ld.ResourceLogs().AppendEmpty()
-	rl.Resource().Attributes().PutInt(chaosconv.AttrCheckpointMaxEventTime, st.MaxEventTime)
-	rl.Resource().Attributes().PutInt(chaosconv.AttrCheckpointClosedThrough, st.ClosedThrough)
-	if len(st.Producers) > 0 {
-		producers := rl.Resource().Attributes().PutEmptyMap(chaosconv.AttrCheckpointProducers)
-		for _, id := range slices.Sorted(maps.Keys(st.Producers)) {
-			producers.PutInt(id, st.Producers[id])
-		}
-	}
-	records := rl.ScopeLogs().AppendEmpty().LogRecords()
-	for _, b := range buckets {
-		chaosconv.EncodeBucket(b, &p.impact, records.AppendEmpty())
-	}
+	ld := checkpointv1.Encode(buckets, st, &p.impact)
 	p.mu.Unlock()
-	data, err := (&plog.ProtoMarshaler{}).MarshalLogs(ld)
+	data, err := checkpointv1.Marshal(ld)
 	if err != nil {
 		return err
 	}
 	return p.checkpoint.client.Set(ctx, checkpointKey, data)
 }
 
-// restore loads the checkpoint of a previous run, if any.
+// restore loads the checkpoint of a previous run, if any. One of another
+// format version, or that cannot be read as version 1, is logged in one
+// line and left: the processor starts empty rather than misread it.
 func (p *analyticsProcessor) restore(ctx context.Context) error {
 	data, err := p.checkpoint.client.Get(ctx, checkpointKey)
 	if err != nil || data == nil {
 		return err
 	}
-	ld, err := (&plog.ProtoUnmarshaler{}).UnmarshalLogs(data)
+	buckets, st, err := checkpointv1.Unmarshal(data)
 	if err != nil {
-		p.set.Logger.Warn("chaos_analytics: unreadable checkpoint ignored", zap.Error(err))
+		checkpoint.Refused(p.set.Logger, "chaos_analytics", checkpointv1.Version, err)
 		return nil
-	}
-	var st aggregate.State
-	var buckets []*chaosconv.Bucket
-	for _, rl := range ld.ResourceLogs().All() {
-		attrs := rl.Resource().Attributes()
-		st.MaxEventTime = intAttr(attrs, chaosconv.AttrCheckpointMaxEventTime)
-		st.ClosedThrough = intAttr(attrs, chaosconv.AttrCheckpointClosedThrough)
-		if v, ok := attrs.Get(chaosconv.AttrCheckpointProducers); ok && v.Type() == pcommon.ValueTypeMap {
-			st.Producers = map[string]int64{}
-			for id, through := range v.Map().All() {
-				if through.Type() == pcommon.ValueTypeInt {
-					st.Producers[id] = through.Int()
-				}
-			}
-		}
-		for _, sl := range rl.ScopeLogs().All() {
-			for _, lr := range sl.LogRecords().All() {
-				b := &chaosconv.Bucket{}
-				if err := chaosconv.DecodeBucket(lr, b); err != nil {
-					return fmt.Errorf("checkpoint: %w", err)
-				}
-				buckets = append(buckets, b)
-			}
-		}
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -110,11 +72,4 @@ func (p *analyticsProcessor) restore(ctx context.Context) error {
 	}
 	p.set.Logger.Info("chaos_analytics: restored open buckets from checkpoint", zap.Int("buckets", len(buckets)))
 	return nil
-}
-
-func intAttr(m pcommon.Map, k string) int64 {
-	if v, ok := m.Get(k); ok && v.Type() == pcommon.ValueTypeInt {
-		return v.Int()
-	}
-	return 0
 }

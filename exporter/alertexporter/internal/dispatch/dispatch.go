@@ -42,20 +42,21 @@ type Dispatcher struct {
 }
 
 // Group is one group's alerts and per-handler notification record. Its
-// fields are exported for checkpoints.
+// fields are exported for checkpoints, which store them in their own
+// schema (internal/checkpointv1).
 type Group struct {
-	Key       string                  `json:"key"`
-	Labels    map[string]string       `json:"labels"`
-	Alerts    map[string]notify.Alert `json:"alerts"` // fingerprint → latest view
-	NextFlush time.Time               `json:"next_flush"`
-	Sent      map[string]*Sent        `json:"sent"` // handler → what it was last sent
+	Key       string
+	Labels    map[string]string
+	Alerts    map[string]notify.Alert // fingerprint → latest view
+	NextFlush time.Time
+	Sent      map[string]*Sent // handler → what it was last sent
 }
 
 // Sent is what a handler was last notified of in a group.
 type Sent struct {
-	Firing   map[string]bool `json:"firing"`
-	Resolved map[string]bool `json:"resolved"`
-	At       time.Time       `json:"at"`
+	Firing   map[string]bool
+	Resolved map[string]bool
+	At       time.Time
 }
 
 // New returns a dispatcher for the route and handlers.
@@ -207,11 +208,18 @@ func (d *Dispatcher) flush(g *Group, now time.Time) []*notify.Notification {
 	return out
 }
 
-// Groups returns the groups (for checkpoints), ordered by key.
+// Groups returns copies of the groups (for checkpoints), ordered by key:
+// the dispatcher goes on changing its own.
 func (d *Dispatcher) Groups() []*Group {
 	out := make([]*Group, 0, len(d.groups))
 	for _, k := range slices.Sorted(maps.Keys(d.groups)) {
-		out = append(out, d.groups[k])
+		g := d.groups[k]
+		c := &Group{Key: g.Key, Labels: maps.Clone(g.Labels), Alerts: maps.Clone(g.Alerts), NextFlush: g.NextFlush,
+			Sent: make(map[string]*Sent, len(g.Sent))}
+		for h, s := range g.Sent {
+			c.Sent[h] = &Sent{Firing: maps.Clone(s.Firing), Resolved: maps.Clone(s.Resolved), At: s.At}
+		}
+		out = append(out, c)
 	}
 	return out
 }

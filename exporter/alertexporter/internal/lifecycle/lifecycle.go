@@ -26,17 +26,19 @@ const (
 )
 
 // Alert is one alert. Times are event time (unix ns) of the evaluations.
+// The API and the checkpoint (internal/checkpointv1) each have their own
+// schema for it.
 type Alert struct {
-	Fingerprint string            `json:"fingerprint"`
-	Rule        string            `json:"rule"`
-	Labels      map[string]string `json:"labels"`
-	Annotations map[string]string `json:"annotations"`
-	State       State             `json:"state"`
-	Value       float64           `json:"value"`
-	ActiveAt    int64             `json:"active_at"`   // the condition first held
-	FiredAt     int64             `json:"fired_at"`    // it started firing (0 while pending)
-	LastSeen    int64             `json:"last_seen"`   // the condition last held
-	ResolvedAt  int64             `json:"resolved_at"` // 0 unless resolved
+	Fingerprint string
+	Rule        string
+	Labels      map[string]string
+	Annotations map[string]string
+	State       State
+	Value       float64
+	ActiveAt    int64 // the condition first held
+	FiredAt     int64 // it started firing (0 while pending)
+	LastSeen    int64 // the condition last held
+	ResolvedAt  int64 // 0 unless resolved
 }
 
 // Transition is one change of state, for history and telemetry.

@@ -132,20 +132,21 @@ func (s *Store) Forget(before int64) {
 
 // SeriesSnapshot is one scope's buckets, for checkpoints.
 type SeriesSnapshot struct {
-	Scope    string  `json:"scope"`
-	Key      string  `json:"key"`
-	Points   []Point `json:"points"`
-	LastData int64   `json:"last_data"`
+	Scope    string
+	Key      string
+	Points   []Point
+	LastData int64
 }
 
 // StoreSnapshot is the store's content, for checkpoints: a restarted
 // exporter evaluates over the same windows, so a firing alert does not
-// resolve for lack of data.
+// resolve for lack of data. It is an in-memory copy, never stored as is:
+// the checkpoint's schema is internal/checkpointv1's.
 type StoreSnapshot struct {
-	Series    []SeriesSnapshot    `json:"series"`
-	Anomalies []chaosconv.Anomaly `json:"anomalies"`
-	Health    []chaosconv.Health  `json:"health"`
-	Latest    int64               `json:"latest"`
+	Series    []SeriesSnapshot
+	Anomalies []chaosconv.Anomaly
+	Health    []chaosconv.Health
+	Latest    int64
 }
 
 // Snapshot returns the store's content.

@@ -1,133 +1,172 @@
 package detect
 
 import (
-	"bytes"
-	"encoding/gob"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/checkpointv2"
 )
-
-// snapshotVersion changes whenever the snapshot's shape does; an old
-// snapshot is then refused (and the engine starts afresh) rather than
-// misread.
-const snapshotVersion = 1
 
 // ErrSnapshot is returned for a snapshot this engine cannot restore.
 var ErrSnapshot = errors.New("detector snapshot unusable")
 
-// The snapshot is gob-encoded: every field exported, floats exact, NaN
-// and ±Inf allowed (JSON has neither). The series' statistics are their
-// own versioned binary encodings (internal/stats).
-type snapshot struct {
-	Version  int
-	Width    int64
-	MaxAt    int64
-	Scopes   []scopeSnapshot
-	Affected map[int64]spreadSnapshot
-	Cascade  lifecycleSnapshot
+// The snapshot is the schema of internal/checkpointv2 (JSON, version 2);
+// this file maps the engine's state to it and back. No engine type is
+// encoded as is: renaming a field here changes nothing stored.
+
+func (l *lifecycle) snapshot() checkpointv2.Lifecycle {
+	out := checkpointv2.Lifecycle{Streak: l.streak, Calm: l.calm, Unjudged: l.unjudged, FirstAt: l.firstAt,
+		LastHitAt: l.lastHitAt}
+	if l.open != nil {
+		a := anomalyOut(l.open)
+		out.Open = &a
+	}
+	return out
 }
 
-type spreadSnapshot struct {
-	Affected, Joined [2]int
-	Endpoints        bool
+func (l *lifecycle) restore(s checkpointv2.Lifecycle) error {
+	l.streak, l.calm, l.unjudged, l.firstAt, l.lastHitAt, l.open = s.Streak, s.Calm, s.Unjudged, s.FirstAt, s.LastHitAt, nil
+	if s.Open != nil {
+		a, err := anomalyIn(s.Open)
+		if err != nil {
+			return err
+		}
+		l.open = a
+	}
+	return nil
 }
 
-type scopeSnapshot struct {
-	Kind     chaosconv.ScopeKind
-	Key      string
-	Last     int64
-	Seen     bool
-	Series   [metricCount][3][]byte // baseline, trend, holt
-	Life     [5]lifecycleSnapshot
-	RunZ     [5]float64
-	RunN     [5]int
-	Since    int
-	Held     [metricCount]int
-	Affected bool
+func anomalyOut(a *chaosconv.Anomaly) checkpointv2.Anomaly {
+	return checkpointv2.Anomaly{ID: a.ID, Type: string(a.Type), State: string(a.State), ScopeKind: a.Scope.Kind.String(),
+		ScopeKey: a.Scope.Key, Metric: a.Metric, At: a.AtUnixNano, WidthNs: int64(a.Width), Start: a.Start, End: a.End,
+		PeakTime: a.PeakTime, PeakValue: checkpointv2.Float(a.PeakValue), Observed: checkpointv2.Float(a.Observed),
+		Expected: checkpointv2.Float(a.Expected), BandLow: checkpointv2.Float(a.BandLow),
+		BandHigh: checkpointv2.Float(a.BandHigh), Score: checkpointv2.Float(a.Score), Severity: string(a.Severity),
+		Description: a.Description, Actions: a.Actions, CloseReason: string(a.CloseReason)}
 }
 
-type lifecycleSnapshot struct {
-	Streak, Calm       int
-	Unjudged           int // absent from snapshots before it: 0
-	FirstAt, LastHitAt int64
-	Open               *chaosconv.Anomaly
-}
-
-func (l *lifecycle) snapshot() lifecycleSnapshot {
-	return lifecycleSnapshot{Streak: l.streak, Calm: l.calm, Unjudged: l.unjudged, FirstAt: l.firstAt, LastHitAt: l.lastHitAt, Open: l.open}
-}
-
-func (l *lifecycle) restore(s lifecycleSnapshot) {
-	l.streak, l.calm, l.unjudged, l.firstAt, l.lastHitAt, l.open = s.Streak, s.Calm, s.Unjudged, s.FirstAt, s.LastHitAt, s.Open
+func anomalyIn(a *checkpointv2.Anomaly) (*chaosconv.Anomaly, error) {
+	kind := chaosconv.ParseScopeKind(a.ScopeKind)
+	if kind == chaosconv.ScopeUnknown {
+		return nil, fmt.Errorf("anomaly %s: unknown scope kind %q", a.ID, a.ScopeKind)
+	}
+	return &chaosconv.Anomaly{ID: a.ID, Type: chaosconv.AnomalyType(a.Type), State: chaosconv.AnomalyState(a.State),
+		Scope: chaosconv.ScopeRef{Kind: kind, Key: a.ScopeKey}, Metric: a.Metric, AtUnixNano: a.At,
+		Width: time.Duration(a.WidthNs), Start: a.Start, End: a.End, PeakTime: a.PeakTime,
+		PeakValue: float64(a.PeakValue), Observed: float64(a.Observed), Expected: float64(a.Expected),
+		BandLow: float64(a.BandLow), BandHigh: float64(a.BandHigh), Score: float64(a.Score),
+		Severity: chaosconv.Severity(a.Severity), Description: a.Description, Actions: a.Actions,
+		CloseReason: chaosconv.CloseReason(a.CloseReason)}, nil
 }
 
 // MarshalBinary snapshots every scope's detector state: baselines, trend
 // windows, forecasters, open anomalies, streaks, and pending cascades.
 func (e *Engine) MarshalBinary() ([]byte, error) {
-	snap := snapshot{Version: snapshotVersion, Width: e.width, MaxAt: e.maxAt,
-		Affected: map[int64]spreadSnapshot{}, Cascade: e.cascade.snapshot()}
-	for t, s := range e.affected {
-		snap.Affected[t] = spreadSnapshot{Affected: s.affected, Joined: s.joined, Endpoints: s.endpoints}
+	cp := checkpointv2.Checkpoint{WidthNs: e.width, MaxAt: e.maxAt, Cascade: e.cascade.snapshot(),
+		Scopes: make([]checkpointv2.Scope, 0, len(e.order)), Spreads: make([]checkpointv2.Spread, 0, len(e.affected))}
+	for _, t := range slices.Sorted(maps.Keys(e.affected)) {
+		sp := e.affected[t]
+		cp.Spreads = append(cp.Spreads, checkpointv2.Spread{At: t, AffectedServices: sp.affected[0],
+			AffectedEndpoints: sp.affected[1], JoinedServices: sp.joined[0], JoinedEndpoints: sp.joined[1],
+			Endpoints: sp.endpoints})
 	}
 	for _, s := range e.order {
-		ss := scopeSnapshot{Kind: s.ref.Kind, Key: s.ref.Key, Last: s.last, Seen: s.seen, RunZ: s.runZ,
-			RunN: s.runN, Since: s.since, Held: s.held, Affected: s.affected}
+		sc := checkpointv2.Scope{Kind: s.ref.Kind.String(), Key: s.ref.Key, Last: s.last, Seen: s.seen, Since: s.since,
+			Affected: s.affected, Series: make([]checkpointv2.Series, 0, metricCount),
+			Detectors: make([]checkpointv2.Detector, 0, len(perScopeTypes))}
 		for m, sr := range s.series {
-			ss.Series[m] = [3][]byte{sr.base.AppendBinary(nil), sr.trend.AppendBinary(nil), sr.holt.AppendBinary(nil)}
+			sc.Series = append(sc.Series, checkpointv2.Series{Metric: Metrics[m], Held: s.held[m],
+				Baseline: sr.base.AppendBinary(nil), Trend: sr.trend.AppendBinary(nil), Holt: sr.holt.AppendBinary(nil)})
 		}
-		for i := range s.life {
-			ss.Life[i] = s.life[i].snapshot()
+		for i, typ := range perScopeTypes {
+			sc.Detectors = append(sc.Detectors, checkpointv2.Detector{Type: string(typ),
+				RunZ: checkpointv2.Float(s.runZ[i]), RunN: s.runN[i], Lifecycle: s.life[i].snapshot()})
 		}
-		snap.Scopes = append(snap.Scopes, ss)
+		cp.Scopes = append(cp.Scopes, sc)
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(&snap); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return checkpointv2.Marshal(&cp)
 }
 
 // UnmarshalBinary restores a snapshot into an engine just made by New
 // with the same width. On error the engine is left empty.
 func (e *Engine) UnmarshalBinary(data []byte) error {
-	var snap snapshot
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&snap); err != nil {
+	cp, err := checkpointv2.Unmarshal(data)
+	if err != nil {
 		return fmt.Errorf("%w: %w", ErrSnapshot, err)
 	}
-	if snap.Version != snapshotVersion {
-		return fmt.Errorf("%w: version %d, want %d", ErrSnapshot, snap.Version, snapshotVersion)
-	}
-	if snap.Width != e.width {
-		return fmt.Errorf("%w: width %s, configured %s", ErrSnapshot, time.Duration(snap.Width), time.Duration(e.width))
+	if cp.WidthNs != e.width {
+		return fmt.Errorf("%w: width %s, configured %s", ErrSnapshot, time.Duration(cp.WidthNs), time.Duration(e.width))
 	}
 	fresh := New(e.cfg, time.Duration(e.width))
-	for _, ss := range snap.Scopes {
-		s := fresh.scope(chaosconv.ScopeRef{Kind: ss.Kind, Key: ss.Key})
+	for _, sc := range cp.Scopes {
+		kind := chaosconv.ParseScopeKind(sc.Kind)
+		if kind == chaosconv.ScopeUnknown {
+			return fmt.Errorf("%w: unknown scope kind %q", ErrSnapshot, sc.Kind)
+		}
+		s := fresh.scope(chaosconv.ScopeRef{Kind: kind, Key: sc.Key})
 		if s == nil {
 			continue // max_scopes shrank: the excess starts afresh
 		}
-		s.last, s.seen, s.runZ, s.runN, s.since, s.held, s.affected = ss.Last, ss.Seen, ss.RunZ, ss.RunN, ss.Since, ss.Held, ss.Affected
-		for m, enc := range ss.Series {
-			sr := s.series[m]
-			for i, err := range []error{sr.base.UnmarshalBinary(enc[0]), sr.trend.UnmarshalBinary(enc[1]), sr.holt.UnmarshalBinary(enc[2])} {
-				if err != nil {
-					return fmt.Errorf("%w: scope %s %q series %s part %d: %w", ErrSnapshot, ss.Kind, ss.Key, Metrics[m], i, err)
-				}
-			}
-		}
-		for i := range s.life {
-			s.life[i].restore(ss.Life[i])
+		if err := s.restore(&sc); err != nil {
+			return fmt.Errorf("%w: scope %s %q: %w", ErrSnapshot, sc.Kind, sc.Key, err)
 		}
 	}
-	fresh.maxAt = snap.MaxAt
-	for t, sp := range snap.Affected {
-		fresh.affected[t] = &spread{affected: sp.Affected, joined: sp.Joined, endpoints: sp.Endpoints}
+	fresh.maxAt = cp.MaxAt
+	for _, sp := range cp.Spreads {
+		fresh.affected[sp.At] = &spread{affected: [2]int{sp.AffectedServices, sp.AffectedEndpoints},
+			joined: [2]int{sp.JoinedServices, sp.JoinedEndpoints}, endpoints: sp.Endpoints}
 	}
-	fresh.cascade.restore(snap.Cascade)
+	if err := fresh.cascade.restore(cp.Cascade); err != nil {
+		return fmt.Errorf("%w: cascade: %w", ErrSnapshot, err)
+	}
 	fresh.stats = e.stats
 	*e = *fresh
+	return nil
+}
+
+// restore puts a scope's state back. The checkpoint names exactly the
+// engine's metrics and detectors, each once, or it is refused: a series
+// or a detector the code no longer has, or one it has but the checkpoint
+// lacks, would leave the scope half restored.
+func (s *scopeState) restore(sc *checkpointv2.Scope) error {
+	s.last, s.seen, s.since, s.affected = sc.Last, sc.Seen, sc.Since, sc.Affected
+	var metrics [metricCount]bool
+	for _, sr := range sc.Series {
+		m := slices.Index(Metrics, sr.Metric)
+		if m < 0 || metrics[m] {
+			return fmt.Errorf("unknown or repeated metric %q", sr.Metric)
+		}
+		metrics[m] = true
+		s.held[m] = sr.Held
+		ser := s.series[m]
+		for i, err := range []error{ser.base.UnmarshalBinary(sr.Baseline), ser.trend.UnmarshalBinary(sr.Trend),
+			ser.holt.UnmarshalBinary(sr.Holt)} {
+			if err != nil {
+				return fmt.Errorf("series %s part %d: %w", sr.Metric, i, err)
+			}
+		}
+	}
+	if len(sc.Series) != metricCount {
+		return fmt.Errorf("%d metrics, the engine keeps %d", len(sc.Series), metricCount)
+	}
+	var types [len(s.life)]bool
+	for _, d := range sc.Detectors {
+		i, ok := typeIndex[chaosconv.AnomalyType(d.Type)]
+		if !ok || types[i] {
+			return fmt.Errorf("unknown or repeated detector %q", d.Type)
+		}
+		types[i] = true
+		s.runZ[i], s.runN[i] = float64(d.RunZ), d.RunN
+		if err := s.life[i].restore(d.Lifecycle); err != nil {
+			return err
+		}
+	}
+	if len(sc.Detectors) != len(perScopeTypes) {
+		return fmt.Errorf("%d detectors, the engine runs %d", len(sc.Detectors), len(perScopeTypes))
+	}
 	return nil
 }

@@ -1,0 +1,197 @@
+package anomalyprocessor
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/extension/xextension/storage"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/processor/processortest"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/checkpointv2"
+	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/detect"
+	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/metadata"
+)
+
+// fixturePath is a version-2 checkpoint written by this processor, kept so
+// that every later change of the code is tested against it. Regenerate it
+// (only when the format version changes) with
+//
+//	UPDATE_FIXTURE=1 go test -run TestCheckpointFixture ./processor/anomalyprocessor/
+const fixturePath = "testdata/checkpoint-v2.json"
+
+// fixtureIDs are the ids of the anomalies open in the fixture.
+var fixtureIDs = []string{"970144176cf79bf4", "edfbc67ba5584889"}
+
+// memClient is a storage client on a map.
+type memClient struct {
+	storage.Client // the rest: no-ops
+	mu             sync.Mutex
+	m              map[string][]byte
+}
+
+func (c *memClient) Get(_ context.Context, k string) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[k], nil
+}
+
+func (c *memClient) Set(_ context.Context, k string, v []byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[k] = v
+	return nil
+}
+
+// scopedBucketLogs is minute i's global summary and the checkout
+// service's, each with n events.
+func scopedBucketLogs(i, n int) plog.Logs {
+	ld := bucketLogs(i, n)
+	b := chaosconv.NewBucket(chaosconv.ScopeService, "checkout", t0.Add(time.Duration(i)*time.Minute).UnixNano(), time.Minute)
+	lim := &chaosconv.Limits{}
+	for k := range n {
+		e := chaosconv.Event{TimeUnixNano: b.StartUnixNano + int64(k), Kind: chaosconv.KindLatencyInjection, DelayMs: 100,
+			Fields: chaosconv.FieldDelayMs}
+		b.AddEvent(&e, lim)
+	}
+	cfg := chaosconv.DefaultImpactConfig()
+	chaosconv.EncodeBucket(b, &cfg, ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().AppendEmpty())
+	return ld
+}
+
+// fixtureProcessor is a processor on body's storage, logging to an observer.
+func fixtureProcessor(t *testing.T, body []byte, sink *consumertest.LogsSink) (*anomalyProcessor, *observer.ObservedLogs) {
+	t.Helper()
+	core, logs := observer.New(zapcore.InfoLevel)
+	set := processortest.NewNopSettings(metadata.Type)
+	set.Logger = zap.New(core)
+	p, err := newProcessor(createDefaultConfig().(*Config), set, sink)
+	require.NoError(t, err)
+	p.now = func() time.Time { return t0.Add(31 * time.Minute) }
+	m := map[string][]byte{}
+	if body != nil {
+		m[checkpointKey] = body
+	}
+	p.store = &memClient{Client: storage.NewNopClient(), m: m}
+	return p, logs
+}
+
+// TestCheckpointFixture: the committed version-2 checkpoint restores into a
+// fresh processor exactly (it writes back the same bytes), its open
+// anomalies are the fixture's, and they close under their own ids (no
+// warm-up again). A renamed JSON name fails here.
+func TestCheckpointFixture(t *testing.T) {
+	ctx := context.Background()
+	if os.Getenv("UPDATE_FIXTURE") == "1" {
+		// Thirty calm minutes on two scopes, then a spike: an event_spike
+		// anomaly open on each.
+		p, _ := fixtureProcessor(t, nil, new(consumertest.LogsSink))
+		for i := range 30 {
+			require.NoError(t, p.ConsumeLogs(ctx, scopedBucketLogs(i, 100+i%7)))
+		}
+		require.NoError(t, p.ConsumeLogs(ctx, scopedBucketLogs(30, 2000)))
+		require.Equal(t, 2, p.engine.OpenAnomalies())
+		require.NoError(t, p.save(ctx))
+		body, err := p.store.Get(ctx, checkpointKey)
+		require.NoError(t, err)
+		var out bytes.Buffer
+		require.NoError(t, json.Indent(&out, body, "", "  "))
+		out.WriteByte('\n')
+		require.NoError(t, os.WriteFile(fixturePath, out.Bytes(), 0o644))
+	}
+	fixture, err := os.ReadFile(fixturePath)
+	require.NoError(t, err)
+	var compact bytes.Buffer
+	require.NoError(t, json.Compact(&compact, fixture))
+
+	cp, err := checkpointv2.Unmarshal(fixture)
+	require.NoError(t, err)
+	again, err := checkpointv2.Marshal(cp)
+	require.NoError(t, err)
+	require.Equal(t, compact.String(), string(again), "the schema reads and writes the fixture byte for byte")
+
+	sink := new(consumertest.LogsSink)
+	p, logs := fixtureProcessor(t, fixture, sink)
+	require.NoError(t, p.restore(ctx))
+	restored := logs.FilterMessage("anomaly: detector state restored from checkpoint").All()
+	require.Len(t, restored, 1, "%v", logs.All())
+	require.Equal(t, map[string]any{"scopes": int64(2)}, restored[0].ContextMap())
+
+	spike := t0.Add(30 * time.Minute).UnixNano()
+	require.Equal(t, spike, p.engine.MaxAt())
+	require.Equal(t, spike, p.maxAt)
+	open := p.engine.Open()
+	require.Len(t, open, 2)
+	for i, scope := range []chaosconv.ScopeRef{{Kind: chaosconv.ScopeGlobal}, {Kind: chaosconv.ScopeService, Key: "checkout"}} {
+		a := open[i]
+		require.Equal(t, scope, a.Scope)
+		require.Equal(t, chaosconv.AnomalyEventSpike, a.Type)
+		require.Equal(t, chaosconv.AnomalyOpen, a.State)
+		require.Equal(t, detect.MetricEvents, a.Metric)
+		require.Equal(t, spike, a.Start)
+		require.Equal(t, spike, a.PeakTime)
+		require.InDelta(t, 2000, a.PeakValue, 1e-9)
+		require.InDelta(t, 2000, a.Observed, 1e-9)
+		require.Equal(t, chaosconv.SeverityCritical, a.Severity)
+	}
+	require.Equal(t, fixtureIDs, []string{open[0].ID, open[1].ID})
+
+	// Every field came back: the restored engine writes the fixture again.
+	body, err := p.engine.MarshalBinary()
+	require.NoError(t, err)
+	require.Equal(t, compact.String(), string(body))
+
+	// The baselines are the fixture's, not warming up: calm minutes close
+	// both anomalies under their ids, and open nothing.
+	for i := 31; i < 40; i++ {
+		require.NoError(t, p.ConsumeLogs(ctx, scopedBucketLogs(i, 100+i%7)))
+	}
+	closed := anomalies(t, sink)
+	require.Len(t, closed, 2, "%+v", closed)
+	for _, a := range closed {
+		require.Equal(t, chaosconv.AnomalyClosed, a.State)
+		require.Contains(t, fixtureIDs, a.ID)
+	}
+}
+
+// TestCheckpointOfAnotherVersionIsRefused: a checkpoint of another format
+// version (a newer one, or the gob of version 1), or a body that is not
+// version 2's, is left alone with one log line saying so, and the
+// detectors start fresh.
+func TestCheckpointOfAnotherVersionIsRefused(t *testing.T) {
+	for name, tt := range map[string]struct {
+		body, says string
+	}{
+		"newer version": {`{"version":3,"width_ns":60000000000,"scopes":[{"kind":"global"}]}`,
+			"it is format version 3, this collector reads version 2"},
+		"version 1": {`{"version":1}`, "it is format version 1, this collector reads version 2"},
+		"gob of version 1": {"\x3f\xff\x81\x03\x01\x01\x08snapshot\x01\xff\x82\x00\x01\x06\x01\x07Version\x01\x04",
+			"it cannot be read as format version 2, this collector reads version 2"},
+		"renamed field": {`{"version":2,"widthNs":60000000000}`, "it cannot be read as format version 2"},
+		"another width": {`{"version":2,"width_ns":300000000000,"max_at":0,"scopes":[],"spreads":[],"cascade":{}}`,
+			"it cannot be read as format version 2"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, logs := fixtureProcessor(t, []byte(tt.body), new(consumertest.LogsSink))
+			require.NoError(t, p.restore(context.Background()))
+			require.Equal(t, 1, logs.Len(), "one log line: %v", logs.All())
+			entry := logs.All()[0]
+			require.Equal(t, zapcore.WarnLevel, entry.Level)
+			require.Contains(t, entry.Message, "anomaly: checkpoint not restored, starting fresh: ")
+			require.Contains(t, entry.Message, tt.says)
+			require.Zero(t, p.engine.Scopes())
+			require.Zero(t, p.maxAt)
+		})
+	}
+}
