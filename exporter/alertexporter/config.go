@@ -25,7 +25,9 @@ type Config struct {
 	// through as a live run; once they stop, windows slide on so that
 	// conditions on stale data resolve.
 	DataDelay time.Duration `mapstructure:"data_delay"`
-	// BucketWidth is the chaos.bucket width the rules read.
+	// BucketWidth is the chaos.bucket width the rules read; 0 reads the
+	// finest width the records carry (whatever widths the analytics
+	// processor is configured with).
 	BucketWidth time.Duration `mapstructure:"bucket_width"`
 	// ResolvedRetention keeps resolved alerts visible (and a re-fire of
 	// the same labels a continuation) for this long.
@@ -89,7 +91,7 @@ var (
 	errHandlerName   = errors.New("handler needs a unique, non-empty name")
 	errHandlerKind   = errors.New("handler must set exactly one of log, webhook, slack, pagerduty, alertmanager")
 	errInterval      = errors.New("evaluation_interval must be positive")
-	errBucketWidth   = errors.New("bucket_width must be 1m, 5m, 1h or 1d (a width the analytics processor emits)")
+	errBucketWidth   = errors.New("bucket_width must be 0 (the finest width the records carry) or a whole number of seconds")
 	errRoute         = errors.New("route")
 	errHistory       = errors.New("history_size must be positive")
 	errNegative      = errors.New("data_delay, resolved_retention, takeover_resend and drain_timeout must not be negative")
@@ -104,7 +106,7 @@ func (cfg *Config) Validate() error {
 	if cfg.EvaluationInterval <= 0 {
 		errs = append(errs, errInterval)
 	}
-	if !slices.Contains([]time.Duration{time.Minute, 5 * time.Minute, time.Hour, 24 * time.Hour}, cfg.BucketWidth) {
+	if cfg.BucketWidth < 0 || cfg.BucketWidth%time.Second != 0 {
 		errs = append(errs, fmt.Errorf("%w (got %s)", errBucketWidth, cfg.BucketWidth))
 	}
 	if cfg.HistorySize <= 0 {

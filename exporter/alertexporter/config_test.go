@@ -81,7 +81,8 @@ func TestValidate(t *testing.T) {
 	}{
 		{"no rules", func(c *Config) { c.Rules = nil }, errNoRules},
 		{"interval", func(c *Config) { c.EvaluationInterval = 0 }, errInterval},
-		{"bucket width", func(c *Config) { c.BucketWidth = 2 * time.Minute }, errBucketWidth},
+		{"bucket width not whole seconds", func(c *Config) { c.BucketWidth = 1500 * time.Millisecond }, errBucketWidth},
+		{"bucket width negative", func(c *Config) { c.BucketWidth = -time.Minute }, errBucketWidth},
 		{"history", func(c *Config) { c.HistorySize = 0 }, errHistory},
 		{"negative delay", func(c *Config) { c.DataDelay = -time.Second }, errNegative},
 		{"repeat below group interval", func(c *Config) { c.Route.RepeatInterval = time.Second }, errRoute},

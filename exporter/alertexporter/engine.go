@@ -41,6 +41,9 @@ type engine struct {
 	conds       []rules.Condition // reused between evaluations
 	owed        []owed            // followers: notifications the leader owed, for a takeover
 	changed     bool              // state changed since the last checkpoint
+	// width is the bucket width the rules read: bucket_width, or, when
+	// that is 0, the finest width the records have carried so far.
+	width time.Duration
 }
 
 // gate is what the engine needs of the coordinator.
@@ -72,22 +75,22 @@ func newEngine(cfg *Config, compiled []*rules.Rule, handlers []dispatch.Handler,
 type item struct {
 	at      int64
 	key     rules.SeriesKey
+	width   time.Duration // of the bucket the record is or is about
 	point   rules.Point
 	anomaly *chaosconv.Anomaly
 	health  *chaosconv.Health
 }
 
-// ingest reads the records the rules use (finest buckets of the
-// configured width, anomalies, health), stores them in event-time order
-// and evaluates at every new bucket end as it goes, so a replay walks
-// through event time as a live run does, however many minutes one batch
-// holds. Records at or before the last evaluation are stored (and count
-// from the next one) but do not rewind it.
+// ingest reads the records the rules use (buckets of the width read,
+// anomalies, health), stores them in event-time order and evaluates at
+// every new bucket end as it goes, so a replay walks through event time as
+// a live run does, however many minutes one batch holds. Records at or
+// before the last evaluation are stored (and count from the next one) but
+// do not rewind it.
 func (e *engine) ingest(ld plog.Logs) (bad int) {
 	var items []item
 	var b chaosconv.Bucket
 	impactCfg := chaosconv.DefaultImpactConfig()
-	width := int64(e.cfg.BucketWidth)
 	for _, rl := range ld.ResourceLogs().All() {
 		for _, sl := range rl.ScopeLogs().All() {
 			for _, lr := range sl.LogRecords().All() {
@@ -97,19 +100,16 @@ func (e *engine) ingest(ld plog.Logs) (bad int) {
 						bad++
 						continue
 					}
-					if b.Width != e.cfg.BucketWidth {
-						continue
-					}
 					// The producer's impact (under its latency budget);
-					// computed here under the defaults only if absent.
+					// computed here under the contract's defaults only if absent.
 					var im chaosconv.Impact
 					if sev, deg, ok := chaosconv.RecordedImpact(lr); ok {
 						im.Severity, im.DegradationPct = sev, deg
 					} else {
 						im = b.Impact(&impactCfg)
 					}
-					items = append(items, item{at: b.EndUnixNano(), key: rules.SeriesKey{Scope: b.Scope, Key: b.Key},
-						point: rules.PointOf(&b, &im)})
+					items = append(items, item{at: b.EndUnixNano(), width: b.Width,
+						key: rules.SeriesKey{Scope: b.Scope, Key: b.Key}, point: rules.PointOf(&b, &im)})
 				case chaosconv.RecordAnomaly:
 					a := &chaosconv.Anomaly{}
 					if err := chaosconv.DecodeAnomaly(lr, a); err != nil {
@@ -117,14 +117,14 @@ func (e *engine) ingest(ld plog.Logs) (bad int) {
 						continue
 					}
 					// Analysis records name their bucket by its start.
-					items = append(items, item{at: a.AtUnixNano + width, anomaly: a})
+					items = append(items, item{at: a.AtUnixNano, width: a.Width, anomaly: a})
 				case chaosconv.RecordHealth:
 					h := &chaosconv.Health{}
 					if err := chaosconv.DecodeHealth(lr, h); err != nil {
 						bad++
 						continue
 					}
-					items = append(items, item{at: h.AtUnixNano + width, health: h})
+					items = append(items, item{at: h.AtUnixNano, width: h.Width, health: h})
 				}
 			}
 		}
@@ -132,9 +132,10 @@ func (e *engine) ingest(ld plog.Logs) (bad int) {
 	if len(items) == 0 {
 		return bad
 	}
-	slices.SortStableFunc(items, func(a, b item) int { return cmp.Compare(a.at, b.at) })
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	items = e.placeLocked(items)
+	slices.SortStableFunc(items, func(a, b item) int { return cmp.Compare(a.at, b.at) })
 	e.lastArrival = e.now()
 	for i := 0; i < len(items); {
 		at := items[i].at
@@ -161,6 +162,47 @@ func (e *engine) ingest(ld plog.Logs) (bad int) {
 // data_delay — to now − data_delay, so that conditions on stale data
 // resolve and absent-data rules see the silence — and sends the
 // notifications due now. While data flows, evaluation follows it alone.
+// placeLocked keeps the buckets of the width read and dates analysis
+// records at the end of their bucket. With bucket_width 0 the width read is
+// the finest carried so far: a finer one replaces it, and the buckets
+// stored at the coarser width are dropped (a window must not count the
+// same events at two widths).
+func (e *engine) placeLocked(items []item) []item {
+	if e.cfg.BucketWidth > 0 {
+		e.width = e.cfg.BucketWidth
+	} else {
+		finest := e.width
+		for i := range items {
+			if w := items[i].width; items[i].anomaly == nil && items[i].health == nil && w > 0 && (finest == 0 || w < finest) {
+				finest = w
+			}
+		}
+		if finest != e.width {
+			if e.width != 0 {
+				e.store.DropBuckets()
+				e.logger.Info("alert exporter reads a finer bucket width; buckets of the coarser one dropped",
+					zap.Duration("width", finest), zap.Duration("was", e.width))
+			}
+			e.width = finest
+		}
+	}
+	kept := items[:0]
+	for _, it := range items {
+		switch {
+		case it.anomaly != nil || it.health != nil:
+			w := it.width
+			if w == 0 { // not recorded (an older producer): the width read
+				w = e.width
+			}
+			it.at += int64(w)
+		case it.width != e.width:
+			continue
+		}
+		kept = append(kept, it)
+	}
+	return kept
+}
+
 func (e *engine) tick() {
 	e.mu.Lock()
 	now := e.now()

@@ -33,7 +33,6 @@ func createDefaultConfig() component.Config {
 		API:                APIConfig{ServerConfig: api},
 		EvaluationInterval: 15 * time.Second,
 		DataDelay:          90 * time.Second,
-		BucketWidth:        time.Minute,
 		ResolvedRetention:  15 * time.Minute,
 		HistorySize:        1000,
 		Route: dispatch.Config{GroupBy: []string{"alertname"}, GroupWait: 30 * time.Second,

@@ -118,6 +118,12 @@ func (s *Store) AddHealth(h *chaosconv.Health) {
 	s.latest = max(s.latest, h.AtUnixNano)
 }
 
+// DropBuckets forgets every bucket (anomalies and health stay): the
+// exporter reads another width from now on.
+func (s *Store) DropBuckets() {
+	clear(s.series)
+}
+
 // Forget drops series with no bucket newer than before (cardinality is
 // bounded by the analytics processor; this frees scopes that went away).
 func (s *Store) Forget(before int64) {
