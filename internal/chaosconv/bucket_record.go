@@ -266,6 +266,17 @@ func setCounter(c Counter, k string, v pcommon.Value) error {
 	return nil
 }
 
+// RecordedLatencyFactor reads the latency factor (p95 injected delay over
+// the producer's latency budget, capped at 1) a chaos.bucket record
+// carries; ok is false when it is missing.
+func RecordedLatencyFactor(lr plog.LogRecord) (factor float64, ok bool) {
+	v, ok := lr.Attributes().Get(AttrImpactLatencyFactor)
+	if !ok || v.Type() != pcommon.ValueTypeDouble {
+		return 0, false
+	}
+	return v.Double(), true
+}
+
 // RecordedImpact reads the impact severity and degradation a chaos.bucket
 // record carries — computed by its producer under the producer's impact
 // configuration (latency budget) — so that readers agree with it rather

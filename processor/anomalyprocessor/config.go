@@ -33,7 +33,10 @@ type Config struct {
 	TrendWindow     int `mapstructure:"trend_window"`
 	TrendEvery      int `mapstructure:"trend_every"`
 	ForecastHorizon int `mapstructure:"forecast_horizon"`
-	// LatencyBudget is the latency at which the health latency component is 0.
+	// LatencyBudget is deprecated and ignored (a warning says so at start):
+	// the health latency component is the bucket's recorded
+	// chaos.impact.latency_factor, computed under the analytics
+	// processor's impact.latency_budget, so the budget is set once.
 	LatencyBudget time.Duration `mapstructure:"latency_budget"`
 	// MaxScopes bounds the scopes tracked.
 	MaxScopes int `mapstructure:"max_scopes"`
@@ -94,7 +97,7 @@ func (cfg *Config) Validate() error {
 	}
 	for name, v := range map[string]float64{"warmup": float64(cfg.Warmup), "half_life": cfg.HalfLife,
 		"trend_every": float64(cfg.TrendEvery), "forecast_horizon": float64(cfg.ForecastHorizon),
-		"max_scopes": float64(cfg.MaxScopes), "flush_interval": float64(cfg.FlushInterval), "latency_budget": float64(cfg.LatencyBudget)} {
+		"max_scopes": float64(cfg.MaxScopes), "flush_interval": float64(cfg.FlushInterval)} {
 		if v <= 0 {
 			errs = append(errs, fmt.Errorf("%s %w", name, errPositive))
 		}

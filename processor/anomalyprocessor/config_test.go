@@ -34,7 +34,6 @@ func TestLoadConfig(t *testing.T) {
 	require.NoError(t, confmap.Validate(cfg))
 	require.Equal(t, 5*time.Minute, cfg.Width)
 	require.Equal(t, 20, cfg.Warmup)
-	require.Equal(t, 2*time.Second, cfg.LatencyBudget)
 	require.Equal(t, DetectorConfig{Enabled: true, Threshold: 6, MinValue: 50, Persist: 1, Clear: 3}, cfg.Detectors["event_spike"])
 	require.False(t, cfg.Detectors["unexpected_quiet"].Enabled)
 	require.True(t, cfg.Detectors["latency_anomaly"].Enabled, "unconfigured types keep their defaults")

@@ -35,7 +35,6 @@ func createDefaultConfig() component.Config {
 		TrendWindow:        d.TrendWindow,
 		TrendEvery:         d.TrendEvery,
 		ForecastHorizon:    d.ForecastHorizon,
-		LatencyBudget:      time.Duration(d.LatencyBudgetMs) * time.Millisecond,
 		MaxScopes:          d.MaxScopes,
 		SilenceGrace:       45 * time.Second,
 		FlushInterval:      time.Second,
@@ -52,7 +51,6 @@ func engineConfig(cfg *Config) detect.Config {
 	d.Warmup, d.HalfLife, d.QuietRatio = cfg.Warmup, cfg.HalfLife, cfg.QuietRatio
 	d.MaxHold, d.MinRatioEvents = cfg.MaxHold, cfg.MinRatioEvents
 	d.TrendWindow, d.TrendEvery, d.ForecastHorizon = cfg.TrendWindow, cfg.TrendEvery, cfg.ForecastHorizon
-	d.LatencyBudgetMs = float64(cfg.LatencyBudget) / float64(time.Millisecond)
 	d.MaxScopes = cfg.MaxScopes
 	return d
 }

@@ -66,6 +66,10 @@ func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*ano
 	if err := tb.RegisterGauges(p.gauges); err != nil {
 		return nil, err
 	}
+	if cfg.LatencyBudget != 0 {
+		set.Logger.Warn("anomaly: latency_budget is deprecated and ignored: the health latency component is the bucket's recorded " +
+			chaosconv.AttrImpactLatencyFactor + "; set impact.latency_budget on the chaos_analytics processor instead")
+	}
 	return p, nil
 }
 
@@ -147,10 +151,17 @@ func (p *anomalyProcessor) restore(ctx context.Context) error {
 	return nil
 }
 
+// recordedBucket is a decoded summary and the latency factor its record
+// carries (NaN when absent).
+type recordedBucket struct {
+	bucket        *chaosconv.Bucket
+	latencyFactor float64
+}
+
 // ConsumeLogs forwards ld, then — once accepted — analyses its summaries:
 // a refused batch is retried by the sender and must be analysed once.
 func (p *anomalyProcessor) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
-	var buckets []*chaosconv.Bucket
+	var buckets []recordedBucket
 	for _, rl := range ld.ResourceLogs().All() {
 		for _, sl := range rl.ScopeLogs().All() {
 			for _, lr := range sl.LogRecords().All() {
@@ -163,7 +174,11 @@ func (p *anomalyProcessor) ConsumeLogs(ctx context.Context, ld plog.Logs) error 
 					continue
 				}
 				if b.Width == p.cfg.Width {
-					buckets = append(buckets, b)
+					factor, ok := chaosconv.RecordedLatencyFactor(lr)
+					if !ok {
+						factor = math.NaN()
+					}
+					buckets = append(buckets, recordedBucket{b, factor})
 				}
 			}
 		}
@@ -176,8 +191,9 @@ func (p *anomalyProcessor) ConsumeLogs(ctx context.Context, ld plog.Logs) error 
 	}
 	p.mu.Lock()
 	now := p.now()
-	for _, b := range buckets {
-		p.engine.Observe(b)
+	for _, rb := range buckets {
+		b := rb.bucket
+		p.engine.ObserveRecorded(b, rb.latencyFactor)
 		if b.StartUnixNano > p.maxAt {
 			p.maxAt, p.lastArrival = b.StartUnixNano, now
 		}

@@ -49,8 +49,6 @@ type Config struct {
 	// VolatileCV is the coefficient of variation above which a series
 	// without a significant trend is volatile.
 	VolatileCV float64
-	// LatencyBudgetMs is the latency at which the health latency component is 0.
-	LatencyBudgetMs float64
 	// MaxScopes bounds the scopes tracked (memory); beyond, points are dropped and counted.
 	MaxScopes int
 }
@@ -79,7 +77,6 @@ func DefaultConfig() Config {
 		ForecastHorizon: 5,
 		TrendAlpha:      0.05,
 		VolatileCV:      0.5,
-		LatencyBudgetMs: 1000,
 		MaxScopes:       2000,
 	}
 }

@@ -110,11 +110,17 @@ func (e *Engine) scope(ref chaosconv.ScopeRef) *scopeState {
 	return s
 }
 
-// Observe takes one closed bucket summary. Buckets of another width are
+// Observe takes one closed bucket summary without a recorded latency
+// factor (the health score then has no latency component); see
+// ObserveRecorded.
+func (e *Engine) Observe(b *chaosconv.Bucket) { e.ObserveRecorded(b, math.NaN()) }
+
+// ObserveRecorded takes one closed bucket summary and the latency factor
+// its record carries (chaos.impact.latency_factor, NaN when absent). Buckets of another width are
 // ignored (counted). A scope's missing buckets since its last one are
 // filled with empty points first: the analytics processor emits nothing
 // for a scope without events, and silence is what unexpected_quiet needs.
-func (e *Engine) Observe(b *chaosconv.Bucket) {
+func (e *Engine) ObserveRecorded(b *chaosconv.Bucket, latencyFactor float64) {
 	if int64(b.Width) != e.width {
 		e.stats.Ignored++
 		return
@@ -129,7 +135,9 @@ func (e *Engine) Observe(b *chaosconv.Bucket) {
 	}
 	e.fillGap(s, b.StartUnixNano)
 	was := s.affected
-	e.observe(s, PointOf(b))
+	p := PointOf(b)
+	p.LatencyFactor = latencyFactor
+	e.observe(s, p)
 	sp := e.affected[b.StartUnixNano]
 	if sp == nil {
 		sp = &spread{}
@@ -435,9 +443,13 @@ func (e *Engine) health(s *scopeState, p Point) {
 	comps := map[string]float64{}
 	weights := map[string]float64{"availability": 0.3, "latency": 0.2, "capacity": 0.15, "stability": 0.15, "steady_state": 0.2}
 	comps["availability"] = 100 * (1 - math.Min(1, p.Values[mErrors]))
-	comps["latency"] = 100
-	if lat := p.Values[mLatency]; !math.IsNaN(lat) && e.cfg.LatencyBudgetMs > 0 {
-		comps["latency"] = 100 * (1 - math.Min(1, lat/e.cfg.LatencyBudgetMs))
+	// The latency component is the producer's: its latency factor is the
+	// p95 injected delay over its latency budget (impact.latency_budget of
+	// chaos_analytics), so the budget is set in one place.
+	if math.IsNaN(p.LatencyFactor) {
+		delete(weights, "latency")
+	} else {
+		comps["latency"] = 100 * (1 - math.Min(1, math.Max(0, p.LatencyFactor)))
 	}
 	comps["capacity"] = 100 * (1 - math.Min(1, p.Values[mSaturation]))
 	open := 0

@@ -37,6 +37,9 @@ type Point struct {
 	Values [metricCount]float64
 	// ProbeSuccessRatio is NaN without probes (health only).
 	ProbeSuccessRatio float64
+	// LatencyFactor is the producer's recorded chaos.impact.latency_factor
+	// (health only): NaN when the record carries none.
+	LatencyFactor float64
 }
 
 // PointOf extracts the metrics of a bucket:
@@ -57,7 +60,7 @@ func PointOf(b *chaosconv.Bucket) Point {
 		p.Values[mErrors] = float64(b.Faults+b.ProbeFailures) / n
 		p.Values[mSaturation] = float64(b.RateLimitViolations+b.TrafficEvents) / n
 	}
-	p.ProbeSuccessRatio = math.NaN()
+	p.ProbeSuccessRatio, p.LatencyFactor = math.NaN(), math.NaN()
 	if probes := b.ProbeSuccesses + b.ProbeFailures; probes > 0 {
 		p.ProbeSuccessRatio = float64(b.ProbeSuccesses) / float64(probes)
 	}
@@ -67,7 +70,7 @@ func PointOf(b *chaosconv.Bucket) Point {
 // ZeroPoint is a bucket in which the scope had no event at all (the
 // analytics processor emits nothing for it): what unexpected_quiet is about.
 func ZeroPoint(at int64) Point {
-	p := Point{At: at, ProbeSuccessRatio: math.NaN()}
+	p := Point{At: at, ProbeSuccessRatio: math.NaN(), LatencyFactor: math.NaN()}
 	p.Values[mLatency] = math.NaN()
 	return p
 }
