@@ -3,8 +3,6 @@ package chaosanalyticsprocessor // import "github.com/otelcol-chaos/otelcol-chao
 import (
 	"context"
 
-	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/extension/xextension/storage"
 	"go.uber.org/zap"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/checkpoint"
@@ -15,25 +13,11 @@ import (
 // checkpointKey is the storage key of the open-bucket checkpoint.
 const checkpointKey = "chaos_analytics_open_buckets"
 
-// checkpointer persists the open buckets through a storage extension. The
-// checkpoint is the open buckets as chaos.bucket records (the same
+// The checkpoint (p.store, a storage extension's client) is the open buckets as chaos.bucket records (the same
 // encoding summaries travel in) in OTLP protobuf, with the format version
 // and the watermark on the resource: one bucket encoding to maintain,
 // readable with any OTLP tool. Its layout and version are
 // internal/checkpointv1's.
-type checkpointer struct {
-	client storage.Client
-}
-
-func newCheckpointer(ctx context.Context, host component.Host, storageID, self component.ID) (*checkpointer, error) {
-	client, err := checkpoint.Open(ctx, host, storageID, component.KindProcessor, self)
-	if err != nil {
-		return nil, err
-	}
-	return &checkpointer{client: client}, nil
-}
-
-func (c *checkpointer) close(ctx context.Context) error { return c.client.Close(ctx) }
 
 // save writes the open buckets and the watermark.
 func (p *analyticsProcessor) save(ctx context.Context) error {
@@ -45,14 +29,14 @@ func (p *analyticsProcessor) save(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.checkpoint.client.Set(ctx, checkpointKey, data)
+	return p.store.Set(ctx, checkpointKey, data)
 }
 
 // restore loads the checkpoint of a previous run, if any. One of another
 // format version, or that cannot be read as version 1, is logged in one
 // line and left: the processor starts empty rather than misread it.
 func (p *analyticsProcessor) restore(ctx context.Context) error {
-	data, err := p.checkpoint.client.Get(ctx, checkpointKey)
+	data, err := p.store.Get(ctx, checkpointKey)
 	if err != nil || data == nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func checkpointedProcessor(t *testing.T, body []byte, next consumer.Logs) (*test
 	if body != nil {
 		m[checkpointKey] = body
 	}
-	p.checkpoint = &checkpointer{client: &memClient{Client: storage.NewNopClient(), m: m}}
+	p.store = &memClient{Client: storage.NewNopClient(), m: m}
 	return p, logs
 }
 
@@ -89,7 +89,7 @@ func TestCheckpointFixture(t *testing.T) {
 			require.NoError(t, p.ConsumeLogs(ctx, ld))
 		}
 		require.NoError(t, p.save(ctx))
-		body, err := p.checkpoint.client.Get(ctx, checkpointKey)
+		body, err := p.store.Get(ctx, checkpointKey)
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(fixturePath, body, 0o644))
 	}

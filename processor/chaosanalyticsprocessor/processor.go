@@ -2,11 +2,13 @@ package chaosanalyticsprocessor // import "github.com/otelcol-chaos/otelcol-chao
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/extension/xextension/storage"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor"
@@ -14,6 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/checkpoint"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/periodic"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/retrybuf"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/telemetryattr"
@@ -46,9 +49,9 @@ type analyticsProcessor struct {
 	pending *retrybuf.Buffer // summaries the next consumer refused
 	last    aggregate.Stats  // counters already reported to telemetry
 
-	checkpoint *checkpointer
-	stop       chan struct{}
-	wg         sync.WaitGroup
+	store storage.Client // nil without a storage extension
+	stop  chan struct{}
+	wg    sync.WaitGroup
 }
 
 func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*analyticsProcessor, error) {
@@ -110,17 +113,17 @@ func (p *analyticsProcessor) Capabilities() consumer.Capabilities {
 // wall-clock ticker that closes buckets when events stop arriving.
 func (p *analyticsProcessor) Start(ctx context.Context, host component.Host) error {
 	if p.cfg.Storage != nil {
-		cp, err := newCheckpointer(ctx, host, *p.cfg.Storage, p.set.ID)
+		client, err := checkpoint.Open(ctx, host, *p.cfg.Storage, component.KindProcessor, p.set.ID)
 		if err != nil {
 			return err
 		}
-		p.checkpoint = cp
+		p.store = client
 		if err := p.restore(ctx); err != nil {
 			return err
 		}
 	}
 	var save func(context.Context) error
-	if p.checkpoint != nil {
+	if p.store != nil {
 		save = p.save
 	}
 	periodic.Start(&p.wg, p.stop, p.cfg.FlushInterval, p.tick, p.cfg.CheckpointInterval, save, func(err error) {
@@ -135,9 +138,8 @@ func (p *analyticsProcessor) Shutdown(ctx context.Context) error {
 	close(p.stop)
 	p.wg.Wait()
 	p.tb.Shutdown()
-	if p.checkpoint != nil {
-		err := p.save(ctx)
-		return joinErr(err, p.checkpoint.close(ctx))
+	if p.store != nil {
+		return errors.Join(p.save(ctx), p.store.Close(ctx))
 	}
 	p.mu.Lock()
 	p.agg.Flush()
@@ -373,11 +375,4 @@ func (p *analyticsProcessor) gauges() metadata.Gauges {
 		Services:    int64(services), Endpoints: int64(endpoints),
 		MaxServices: int64(p.cfg.Limits.MaxServices), MaxEndpoints: int64(p.cfg.Limits.MaxEndpoints),
 	}
-}
-
-func joinErr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }
