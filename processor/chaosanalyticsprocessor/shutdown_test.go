@@ -19,7 +19,7 @@ var (
 type failingClient struct{ storage.Client }
 
 func (failingClient) Set(context.Context, string, []byte) error { return errSetFailed }
-func (failingClient) Close(context.Context) error                { return errCloseFailed }
+func (failingClient) Close(context.Context) error               { return errCloseFailed }
 
 // Shutdown reports every failure of the final checkpoint, joined, as the
 // anomaly processor does: a failed save must not hide a failed close.
