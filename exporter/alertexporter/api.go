@@ -3,18 +3,17 @@ package alertexporter
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/config/confighttp"
 	"go.uber.org/zap"
 
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/lifecycle"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/httpserve"
 )
 
 // APIConfig is the read-only alerts API: the current alerts and the
@@ -154,24 +153,11 @@ func (x *alertExporter) startAPI(ctx context.Context, host component.Host) error
 	if !x.cfg.API.Enabled {
 		return nil
 	}
-	ln, err := x.cfg.API.ServerConfig.ToListener(ctx)
-	if err != nil {
+	var err error
+	if x.apiServer, err = httpserve.Start(ctx, &x.cfg.API.ServerConfig, host, x.set.TelemetrySettings, x.eng.apiHandler()); err != nil {
 		return err
 	}
-	x.apiServer, err = x.cfg.API.ServerConfig.ToServer(ctx, host.GetExtensions(), x.set.TelemetrySettings, x.eng.apiHandler())
-	if err != nil {
-		_ = ln.Close()
-		return err
-	}
-	x.apiAddr = ln.Addr()
-	x.set.Logger.Info("alerts API listening", zap.String("endpoint", ln.Addr().String()),
+	x.set.Logger.Info("alerts API listening", zap.String("endpoint", x.apiServer.Addr().String()),
 		zap.Strings("paths", []string{pathAlerts, pathHistory}))
-	x.wg.Add(1)
-	go func() {
-		defer x.wg.Done()
-		if err := x.apiServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			componentstatus.ReportStatus(host, componentstatus.NewFatalErrorEvent(err))
-		}
-	}()
 	return nil
 }

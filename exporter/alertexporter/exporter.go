@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"sync"
 	"time"
 
@@ -20,6 +18,7 @@ import (
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/checkpoint"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/httpserve"
 	"github.com/otelcol-chaos/otelcol-chaos/pkg/coordination"
 )
 
@@ -36,8 +35,7 @@ type alertExporter struct {
 	store      storage.Client
 	unregister func()
 
-	apiServer *http.Server
-	apiAddr   net.Addr
+	apiServer *httpserve.Server // nil unless the API is enabled and started
 
 	wake chan struct{}
 	stop chan struct{}
@@ -221,10 +219,7 @@ func (x *alertExporter) shutdown(ctx context.Context) error {
 	if x.unregister != nil {
 		x.unregister()
 	}
-	var errs []error
-	if x.apiServer != nil {
-		errs = append(errs, x.apiServer.Shutdown(ctx))
-	}
+	errs := []error{x.apiServer.Shutdown(ctx)}
 	close(x.stop)
 	x.wg.Wait()
 	var undelivered []*notify.Notification
