@@ -49,7 +49,7 @@ var (
 // groups notified, and those two notifications, taken as not delivered.
 func fixtureState(t *testing.T) (engineState, []*notify.Notification) {
 	e, clock, sent := newTestEngine(t, fixtureRules, fixtureRoute)
-	e.gate, e.self = &fakeGate{leading: true, term: 3, leader: "collector-0"}, "collector-0"
+	joinFake(t, e, "collector-0").SetLeader("collector-0", 3)
 	e.cfg.ExternalURL = "http://collector.example:4320"
 	start := clock.t.Add(-4 * time.Minute)
 	e.ingest(bucketLogs(start, storm()))

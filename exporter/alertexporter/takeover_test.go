@@ -8,22 +8,19 @@ import (
 
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/dispatch"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
+	"github.com/otelcol-chaos/otelcol-chaos/pkg/coordination"
+	"github.com/otelcol-chaos/otelcol-chaos/pkg/coordination/coordinatortest"
 )
 
-// fakeGate is a coordinator seen from the engine: who leads, under which
-// term, and when each member was last heard from.
-type fakeGate struct {
-	leading bool
-	term    uint64
-	leader  string
-	heard   map[string]time.Time
-}
-
-func (g *fakeGate) Leading() (bool, uint64) { return g.leading, g.term }
-func (g *fakeGate) Leader() string          { return g.leader }
-func (g *fakeGate) LastHeartbeat(id string) (time.Time, bool) {
-	t, ok := g.heard[id]
-	return t, ok
+// joinFake puts a fake coordinator (pkg/coordination/coordinatortest) in
+// front of the engine the way joinCoordinator does: through the gate
+// adapter, with the gained callback registered.
+func joinFake(t *testing.T, e *engine, self string) *coordinatortest.Fake {
+	t.Helper()
+	f := coordinatortest.New(self)
+	e.gate, e.self = coordinatorGate{f}, f.Self()
+	t.Cleanup(f.RegisterCallbacks(e.gained, nil))
+	return f
 }
 
 // TestTakeoverSendsOnlyWhatTheOldLeaderCouldNotHave: a follower marks what
@@ -42,18 +39,17 @@ func TestTakeoverSendsOnlyWhatTheOldLeaderCouldNotHave(t *testing.T) {
 			e, clock, sent := newTestEngine(t, []rules.Config{{Name: "Storm", Preset: "fault_rate", Threshold: f64(0.3),
 				Window: 2 * time.Minute}},
 				dispatch.Config{GroupBy: []string{"alertname"}, GroupWait: 0, GroupInterval: time.Minute, RepeatInterval: time.Hour})
-			g := &fakeGate{leader: "old-leader", term: 7, heard: map[string]time.Time{}}
-			e.gate, e.self = g, "me"
+			f := joinFake(t, e, "me")
+			f.SetLeader("old-leader", 7)
 			start := clock.t.Add(-4 * time.Minute)
 			e.ingest(bucketLogs(start, storm()))
 			due := clock.t
 			e.tick() // due now; a follower only marks it
 			require.Empty(t, *sent)
-			g.heard["old-leader"] = due.Add(tt.heardAfter)
+			f.SetMember("old-leader", coordination.StatusActive, due.Add(tt.heardAfter))
 
 			clock.t = clock.t.Add(5 * time.Second)
-			g.leading, g.term, g.leader = true, 8, "me"
-			e.gained(8)
+			f.SetLeader("me", 8) // calls e.gained(8), as the extension does
 			require.Len(t, *sent, tt.wantResends)
 			if tt.wantResends > 0 {
 				require.Equal(t, uint64(8), (*sent)[0].Term, "stamped with the new term")
@@ -73,13 +69,12 @@ func TestTakeoverForgetsWhatIsTooOld(t *testing.T) {
 	e, clock, sent := newTestEngine(t, []rules.Config{{Name: "Storm", Preset: "fault_rate", Threshold: f64(0.3),
 		Window: 2 * time.Minute}},
 		dispatch.Config{GroupBy: []string{"alertname"}, GroupWait: 0, GroupInterval: time.Minute, RepeatInterval: time.Hour})
-	g := &fakeGate{leader: "old-leader", term: 1, heard: map[string]time.Time{}}
-	e.gate = g
+	f := joinFake(t, e, "me")
+	f.SetLeader("old-leader", 1)
 	start := clock.t.Add(-4 * time.Minute)
 	e.ingest(bucketLogs(start, storm()))
 	e.tick()
 	clock.t = clock.t.Add(e.cfg.TakeoverResend + time.Second)
-	g.leading, g.term = true, 2
-	e.gained(2)
+	f.SetLeader("me", 2)
 	require.Empty(t, *sent)
 }
