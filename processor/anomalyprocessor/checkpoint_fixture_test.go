@@ -70,13 +70,21 @@ func scopedBucketLogs(i, n int) plog.Logs {
 	return ld
 }
 
-// fixtureProcessor is a processor on body's storage, logging to an observer.
+// fixtureProcessor is a processor on body's storage, logging to an
+// observer, analysing the width the fixture was written with (1m).
 func fixtureProcessor(t *testing.T, body []byte, sink *consumertest.LogsSink) (*anomalyProcessor, *observer.ObservedLogs) {
+	t.Helper()
+	return fixtureProcessorOfWidth(t, body, sink, time.Minute)
+}
+
+func fixtureProcessorOfWidth(t *testing.T, body []byte, sink *consumertest.LogsSink, width time.Duration) (*anomalyProcessor, *observer.ObservedLogs) {
 	t.Helper()
 	core, logs := observer.New(zapcore.InfoLevel)
 	set := processortest.NewNopSettings(metadata.Type)
 	set.Logger = zap.New(core)
-	p, err := newProcessor(createDefaultConfig().(*Config), set, sink)
+	cfg := createDefaultConfig().(*Config)
+	cfg.Width = width
+	p, err := newProcessor(cfg, set, sink)
 	require.NoError(t, err)
 	p.now = func() time.Time { return t0.Add(31 * time.Minute) }
 	m := map[string][]byte{}
@@ -194,4 +202,15 @@ func TestCheckpointOfAnotherVersionIsRefused(t *testing.T) {
 			require.Zero(t, p.maxAt)
 		})
 	}
+}
+
+// With width 0 (the default) the processor analyses the width its
+// checkpoint was written with, restoring it whole.
+func TestCheckpointFixtureWithWidthFromTheRecords(t *testing.T) {
+	body, err := os.ReadFile(fixturePath)
+	require.NoError(t, err)
+	p, logs := fixtureProcessorOfWidth(t, body, new(consumertest.LogsSink), 0)
+	require.NoError(t, p.restore(context.Background()))
+	require.Equal(t, time.Minute, p.width)
+	require.Equal(t, 2, len(p.engine.Open()), "%v", logs.All())
 }

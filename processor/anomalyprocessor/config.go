@@ -70,7 +70,7 @@ var _ component.Config = (*Config)(nil)
 
 // Errors returned by Validate.
 var (
-	errWidth        = errors.New("width must be a whole number of seconds > 0")
+	errWidth        = errors.New("width must be 0 (the finest width the records carry) or a whole number of seconds")
 	errUnknownType  = errors.New("detectors: unknown anomaly type")
 	errDetector     = errors.New("detectors: persist and clear must be >= 1, threshold and min_value >= 0")
 	errPositive     = errors.New("must be > 0")
@@ -84,7 +84,7 @@ var (
 // Validate checks the configuration at start-up.
 func (cfg *Config) Validate() error {
 	var errs []error
-	if cfg.Width <= 0 || cfg.Width%time.Second != 0 {
+	if cfg.Width < 0 || cfg.Width%time.Second != 0 {
 		errs = append(errs, errWidth)
 	}
 	for name, d := range cfg.Detectors {

@@ -25,7 +25,6 @@ func createDefaultConfig() component.Config {
 		detectors[string(t)] = DetectorConfig{Enabled: c.Enabled, Threshold: c.Threshold, MinValue: c.MinValue, Persist: c.Persist, Clear: c.Clear}
 	}
 	return &Config{
-		Width:              time.Minute,
 		Detectors:          detectors,
 		Warmup:             d.Warmup,
 		HalfLife:           d.HalfLife,

@@ -94,3 +94,41 @@ func TestDeprecatedLatencyBudgetWarns(t *testing.T) {
 	require.NoError(t, p.Shutdown(context.Background()))
 	require.Equal(t, 1, logs.FilterMessageSnippet("latency_budget is deprecated and ignored").Len())
 }
+
+// widthBucket is one global bucket of the given width with n latency events.
+func widthBucket(start time.Time, width time.Duration, n int) plog.Logs {
+	b := chaosconv.NewBucket(chaosconv.ScopeGlobal, "", start.UnixNano(), width)
+	lim := &chaosconv.Limits{}
+	for k := range n {
+		e := chaosconv.Event{TimeUnixNano: b.StartUnixNano + int64(k), Kind: chaosconv.KindLatencyInjection, DelayMs: 100, Fields: chaosconv.FieldDelayMs}
+		b.AddEvent(&e, lim)
+	}
+	ld := plog.NewLogs()
+	cfg := chaosconv.DefaultImpactConfig()
+	chaosconv.EncodeBucket(b, &cfg, ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
+	return ld
+}
+
+// The analytics processor configured with widths [30s, 10m]: by default the
+// anomaly processor analyses the finest width the records carry, whatever
+// it is, and a finer one arriving later replaces a coarser one.
+func TestWidthFromTheRecords(t *testing.T) {
+	require.Zero(t, createDefaultConfig().(*Config).Width, "no width is copied from the analytics processor")
+	sink := new(consumertest.LogsSink)
+	p, _ := newTestProcessor(t, sink)
+	ctx := context.Background()
+	require.NoError(t, p.ConsumeLogs(ctx, widthBucket(t0, 10*time.Minute, 50)))
+	require.Equal(t, 10*time.Minute, p.width)
+	for i := range 4 {
+		require.NoError(t, p.ConsumeLogs(ctx, widthBucket(t0.Add(10*time.Minute+time.Duration(i)*30*time.Second), 30*time.Second, 50)))
+	}
+	require.Equal(t, 30*time.Second, p.width)
+	widths := widthsOf(t, sink, chaosconv.RecordHealth)
+	require.Greater(t, len(widths), 1)
+	require.Equal(t, 10*time.Minute, widths[0])
+	for _, w := range widths[1:] {
+		require.Equal(t, 30*time.Second, w, "after the finer width arrived, health is of 30-second buckets")
+	}
+	require.NoError(t, p.ConsumeLogs(ctx, widthBucket(t0.Add(20*time.Minute), 10*time.Minute, 50)))
+	require.Equal(t, 30*time.Second, p.width, "a coarser width later is passed through, not analysed")
+}

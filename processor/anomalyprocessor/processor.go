@@ -42,9 +42,10 @@ type anomalyProcessor struct {
 
 	mu          sync.Mutex
 	engine      *detect.Engine
-	maxAt       int64        // newest bucket start analysed
-	lastArrival time.Time    // wall time it arrived
-	last        detect.Stats // engine counters already reported
+	width       time.Duration // analysed: width, or the finest seen when width is 0 (0 until then)
+	maxAt       int64         // newest bucket start analysed
+	lastArrival time.Time     // wall time it arrived
+	last        detect.Stats  // engine counters already reported
 
 	store   storage.Client   // nil without a storage extension
 	pending *retrybuf.Buffer // derived records the next consumer refused
@@ -62,7 +63,7 @@ func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*ano
 		return nil, err
 	}
 	p := &anomalyProcessor{cfg: cfg, set: set, next: next, now: time.Now, tb: tb, pending: retrybuf.New(maxPending),
-		engine: detect.New(engineConfig(cfg), cfg.Width), stop: make(chan struct{})}
+		engine: detect.New(engineConfig(cfg), cfg.Width), width: cfg.Width, stop: make(chan struct{})}
 	if err := tb.RegisterGauges(p.gauges); err != nil {
 		return nil, err
 	}
@@ -144,6 +145,7 @@ func (p *anomalyProcessor) restore(ctx context.Context) error {
 		checkpoint.Refused(p.set.Logger, "anomaly", checkpointv2.Version, err)
 		return nil
 	}
+	p.width = p.engine.Width() // with width 0, the checkpoint's
 	if at := p.engine.MaxAt(); at != math.MinInt64 {
 		p.maxAt, p.lastArrival = at, p.now()
 	}
@@ -156,6 +158,30 @@ func (p *anomalyProcessor) restore(ctx context.Context) error {
 type recordedBucket struct {
 	bucket        *chaosconv.Bucket
 	latencyFactor float64
+}
+
+// adoptWidthLocked settles the width analysed: width, or with width 0 the
+// finest the records carry so far. A finer width replaces a coarser one
+// and its detector state: series of two widths are not one series.
+func (p *anomalyProcessor) adoptWidthLocked(buckets []recordedBucket) {
+	if p.cfg.Width > 0 {
+		return
+	}
+	finest := p.width
+	for _, rb := range buckets {
+		if w := rb.bucket.Width; w > 0 && (finest == 0 || w < finest) {
+			finest = w
+		}
+	}
+	if finest == p.width {
+		return
+	}
+	if p.width != 0 {
+		p.set.Logger.Info("anomaly: a finer bucket width arrived; detectors start afresh on it",
+			zap.Duration("width", finest), zap.Duration("was", p.width))
+	}
+	p.width, p.maxAt, p.lastArrival, p.last = finest, 0, time.Time{}, detect.Stats{}
+	p.engine = detect.New(engineConfig(p.cfg), finest)
 }
 
 // ConsumeLogs forwards ld, then — once accepted — analyses its summaries:
@@ -173,13 +199,11 @@ func (p *anomalyProcessor) ConsumeLogs(ctx context.Context, ld plog.Logs) error 
 					p.set.Logger.Debug("anomaly: invalid chaos.bucket ignored", zap.Error(err))
 					continue
 				}
-				if b.Width == p.cfg.Width {
-					factor, ok := chaosconv.RecordedLatencyFactor(lr)
-					if !ok {
-						factor = math.NaN()
-					}
-					buckets = append(buckets, recordedBucket{b, factor})
+				factor, ok := chaosconv.RecordedLatencyFactor(lr)
+				if !ok {
+					factor = math.NaN()
 				}
+				buckets = append(buckets, recordedBucket{b, factor})
 			}
 		}
 	}
@@ -190,9 +214,13 @@ func (p *anomalyProcessor) ConsumeLogs(ctx context.Context, ld plog.Logs) error 
 		return nil
 	}
 	p.mu.Lock()
+	p.adoptWidthLocked(buckets)
 	now := p.now()
 	for _, rb := range buckets {
 		b := rb.bucket
+		if b.Width != p.width {
+			continue
+		}
 		p.engine.ObserveRecorded(b, rb.latencyFactor)
 		if b.StartUnixNano > p.maxAt {
 			p.maxAt, p.lastArrival = b.StartUnixNano, now
@@ -213,7 +241,7 @@ func (p *anomalyProcessor) tick(ctx context.Context) {
 	if !p.lastArrival.IsZero() {
 		elapsed := p.now().Sub(p.lastArrival) - p.cfg.SilenceGrace
 		if elapsed > 0 {
-			p.engine.Advance(p.maxAt + int64(p.cfg.Width) + int64(elapsed))
+			p.engine.Advance(p.maxAt + int64(p.width) + int64(elapsed))
 		}
 	}
 	out := p.drainLocked()
@@ -252,25 +280,25 @@ func (p *anomalyProcessor) drainLocked() plog.Logs {
 	observed := pcommon.NewTimestampFromTime(p.now())
 	for i := range o.Anomalies {
 		lr := records.AppendEmpty()
-		o.Anomalies[i].Width = p.cfg.Width
+		o.Anomalies[i].Width = p.width
 		chaosconv.EncodeAnomaly(&o.Anomalies[i], lr)
 		lr.SetObservedTimestamp(observed)
 	}
 	for i := range o.Trends {
 		lr := records.AppendEmpty()
-		o.Trends[i].Width = p.cfg.Width
+		o.Trends[i].Width = p.width
 		chaosconv.EncodeTrend(&o.Trends[i], lr)
 		lr.SetObservedTimestamp(observed)
 	}
 	for i := range o.Forecasts {
 		lr := records.AppendEmpty()
-		o.Forecasts[i].Width = p.cfg.Width
+		o.Forecasts[i].Width = p.width
 		chaosconv.EncodeForecast(&o.Forecasts[i], lr)
 		lr.SetObservedTimestamp(observed)
 	}
 	for i := range o.Health {
 		lr := records.AppendEmpty()
-		o.Health[i].Width = p.cfg.Width
+		o.Health[i].Width = p.width
 		chaosconv.EncodeHealth(&o.Health[i], lr)
 		lr.SetObservedTimestamp(observed)
 	}

@@ -87,6 +87,9 @@ type Engine struct {
 	stats Stats
 }
 
+// Width is the bucket width the engine analyses (0: not known yet).
+func (e *Engine) Width() time.Duration { return time.Duration(e.width) }
+
 // New returns an engine for buckets of the given width.
 func New(cfg Config, width time.Duration) *Engine {
 	return &Engine{cfg: cfg, width: int64(width), scopes: map[chaosconv.ScopeRef]*scopeState{},

@@ -92,11 +92,15 @@ func (e *Engine) MarshalBinary() ([]byte, error) {
 }
 
 // UnmarshalBinary restores a snapshot into an engine just made by New
-// with the same width. On error the engine is left empty.
+// with the same width, or with width 0 (not known yet: the snapshot's is
+// taken). On error the engine is left empty.
 func (e *Engine) UnmarshalBinary(data []byte) error {
 	cp, err := checkpointv2.Unmarshal(data)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrSnapshot, err)
+	}
+	if e.width == 0 && cp.WidthNs > 0 {
+		e.width = cp.WidthNs
 	}
 	if cp.WidthNs != e.width {
 		return fmt.Errorf("%w: width %s, configured %s", ErrSnapshot, time.Duration(cp.WidthNs), time.Duration(e.width))
