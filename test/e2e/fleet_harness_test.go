@@ -210,10 +210,6 @@ func (n *node) start(t *testing.T, c *http.Client) {
 	waitReady(t, c, n.proc, n.ready, 30*time.Second)
 }
 
-// stop interrupts the node and waits for it to exit (a graceful stop:
-// it checkpoints).
-func (n *node) stop() { n.proc.stop() }
-
 // kill -9s the node.
 func (n *node) kill() {
 	_ = n.proc.cmd.Process.Kill()
