@@ -6,13 +6,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/exporter/exportertest"
-	"go.opentelemetry.io/collector/extension/xextension/storage"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -25,6 +23,7 @@ import (
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/checkpoint/checkpointtest"
 )
 
 // fixturePath is a version-1 checkpoint written by this exporter, kept so
@@ -72,26 +71,6 @@ func fixtureState(t *testing.T) (engineState, []*notify.Notification) {
 	return st, *sent
 }
 
-// memClient is a storage client on a map.
-type memClient struct {
-	storage.Client // the rest: no-ops
-	mu             sync.Mutex
-	m              map[string][]byte
-}
-
-func (c *memClient) Get(_ context.Context, k string) ([]byte, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.m[k], nil
-}
-
-func (c *memClient) Set(_ context.Context, k string, v []byte) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m[k] = v
-	return nil
-}
-
 // restoreFrom makes a fresh exporter and restores the checkpoint body
 // into it (as Start does), logging to an observer; it returns what the
 // exporter delivered.
@@ -110,7 +89,7 @@ func restoreFrom(t *testing.T, body []byte) (*alertExporter, *observer.ObservedL
 	require.NoError(t, err)
 	var sent []*notify.Notification
 	x.eng.send = func(n *notify.Notification) bool { sent = append(sent, n); return true }
-	x.store = &memClient{Client: storage.NewNopClient(), m: map[string][]byte{checkpointKey: body}}
+	x.store = checkpointtest.NewMemClient(map[string][]byte{checkpointKey: body})
 	require.NoError(t, x.restore(context.Background()))
 	return x, logs, sent
 }
@@ -143,10 +122,8 @@ func TestCheckpointFixture(t *testing.T) {
 	})
 
 	x, logs, sent := restoreFrom(t, fixture)
-	restored := logs.FilterMessage("alert exporter state restored").All()
-	require.Len(t, restored, 1, "%v", logs.All())
-	require.Equal(t, map[string]any{"alerts": int64(3), "groups": int64(2), "undelivered": int64(2)},
-		restored[0].ContextMap())
+	checkpointtest.RequireRestored(t, logs, "alert exporter state restored",
+		map[string]any{"alerts": int64(3), "groups": int64(2), "undelivered": int64(2)})
 
 	at := func(s string) time.Time {
 		v, err := time.Parse(time.RFC3339, s)
@@ -242,11 +219,7 @@ func TestCheckpointOfAnotherVersionIsRefused(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			x, logs, sent := restoreFrom(t, []byte(tt.body))
-			require.Equal(t, 1, logs.Len(), "one log line: %v", logs.All())
-			entry := logs.All()[0]
-			require.Equal(t, zapcore.WarnLevel, entry.Level)
-			require.Contains(t, entry.Message, "alert exporter: checkpoint not restored, starting fresh: ")
-			require.Contains(t, entry.Message, tt.says)
+			checkpointtest.RequireRefused(t, logs, "alert exporter", tt.says)
 			alerts, _ := x.eng.alerts(0)
 			require.Empty(t, alerts)
 			st, _ := x.eng.snapshot()

@@ -4,18 +4,14 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/confmap/confmaptest"
 	"go.opentelemetry.io/collector/exporter/exportertest"
 	"go.opentelemetry.io/collector/pdata/plog"
-	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/dispatch"
@@ -23,30 +19,16 @@ import (
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/metadatatest"
 )
 
-// TestMetadata checks the hand-kept internal/metadata package and the
-// README against metadata.yaml, the single source mdatagen would generate
-// them from.
+// TestMetadata checks the hand-kept internal/metadata package, the
+// instruments and the README against metadata.yaml, the single source
+// mdatagen would generate them from.
 func TestMetadata(t *testing.T) {
-	conf, err := confmaptest.LoadConf("metadata.yaml")
-	require.NoError(t, err)
-	md := conf.ToStringMap()
-	b, err := os.ReadFile("README.md")
-	require.NoError(t, err)
-	readme := string(b)
-
-	require.Equal(t, metadata.Type.String(), md["type"])
-	status := md["status"].(map[string]any)
-	require.Equal(t, "exporter", status["class"])
-	stability := status["stability"].(map[string]any)
-	level := strings.ToLower(metadata.LogsStability.String())
-	require.Equal(t, []any{"logs"}, stability[level])
-	require.Len(t, stability, 1)
-	require.Equal(t, []any{"otelcol-chaos"}, status["distributions"])
-	require.Contains(t, readme, "| Stability     | ["+level+"]: logs |")
-	require.Contains(t, readme, "| Distributions | otelcol-chaos |")
-	require.Contains(t, readme, "| Type          | `"+metadata.Type.String()+"` |")
+	md := metadatatest.Load(t, ".")
+	metadatatest.CheckStatus(t, md, "exporter", metadata.Type,
+		map[string]component.StabilityLevel{"logs": metadata.LogsStability})
 
 	// Exercise every instrument (the notification counters of each handler
 	// start at 0; dropped stays there), then compare each with its declaration.
@@ -64,85 +46,8 @@ func TestMetadata(t *testing.T) {
 	require.Equal(t, int64(1), counter(tel, "otelcol_exporter_alert_notifications_sent", "hook"))
 	require.Equal(t, int64(1), counter(tel, "otelcol_exporter_alert_bad_records", ""))
 
-	attributes := md["attributes"].(map[string]any)
-	metrics := md["telemetry"].(map[string]any)["metrics"].(map[string]any)
-	require.Len(t, metrics, 6)
-	for key, v := range metrics {
-		decl := v.(map[string]any)
-		name := "otelcol_" + key
-		got, err := tel.GetMetric(name)
-		require.NoError(t, err, name)
-		level := decl["stability"].(map[string]any)["level"].(string)
-		require.Equal(t, decl["description"].(string)+" ["+level+"]", got.Description, name)
-		require.Equal(t, decl["unit"], got.Unit, name)
-
-		var typ string
-		var attrSets []attribute.Set
-		switch {
-		case decl["sum"] != nil:
-			typ = "counter"
-			sum := decl["sum"].(map[string]any)
-			require.Equal(t, "int", sum["value_type"], name)
-			data, ok := got.Data.(metricdata.Sum[int64])
-			require.True(t, ok, "%s is an int64 sum, not %T", name, got.Data)
-			require.Equal(t, sum["monotonic"], data.IsMonotonic, name)
-			for _, dp := range data.DataPoints {
-				attrSets = append(attrSets, dp.Attributes)
-			}
-		case decl["gauge"] != nil:
-			typ = "gauge"
-			require.Equal(t, "int", decl["gauge"].(map[string]any)["value_type"], name)
-			data, ok := got.Data.(metricdata.Gauge[int64])
-			require.True(t, ok, "%s is an int64 gauge, not %T", name, got.Data)
-			for _, dp := range data.DataPoints {
-				attrSets = append(attrSets, dp.Attributes)
-			}
-		case decl["histogram"] != nil:
-			typ = "histogram"
-			hist := decl["histogram"].(map[string]any)
-			require.Equal(t, "double", hist["value_type"], name)
-			data, ok := got.Data.(metricdata.Histogram[float64])
-			require.True(t, ok, "%s is a float64 histogram, not %T", name, got.Data)
-			var bounds []float64
-			for _, b := range hist["bucket_boundaries"].([]any) {
-				switch b := b.(type) {
-				case float64:
-					bounds = append(bounds, b)
-				case int:
-					bounds = append(bounds, float64(b))
-				}
-			}
-			for _, dp := range data.DataPoints {
-				require.Equal(t, bounds, dp.Bounds, name)
-				require.Positive(t, dp.Count, name)
-				attrSets = append(attrSets, dp.Attributes)
-			}
-		default:
-			t.Fatalf("%s: neither sum, gauge nor histogram", name)
-		}
-
-		declared, _ := decl["attributes"].([]any)
-		var cells []string
-		for _, a := range declared {
-			cells = append(cells, "`"+a.(string)+"`")
-		}
-		require.NotEmpty(t, attrSets, name)
-		for _, set := range attrSets {
-			require.Equal(t, len(declared), set.Len(), name)
-			for _, a := range declared {
-				val, ok := set.Value(attribute.Key(a.(string)))
-				require.True(t, ok, "%s has %s", name, a)
-				if enum, ok := attributes[a.(string)].(map[string]any)["enum"].([]any); ok {
-					require.True(t, slices.Contains(enum, any(val.AsString())), "%s: %s=%s is declared", name, a, val.AsString())
-				}
-			}
-		}
-		attrText := strings.Join(cells, ", ")
-		if attrText == "" {
-			attrText = "—"
-		}
-		require.Contains(t, readme, "| `"+name+"` | "+typ+" | "+attrText+" |", "README telemetry row of %s", name)
-	}
+	require.Len(t, md.Metrics(), 6)
+	metadatatest.CheckTelemetry(t, md, tel, metadata.ScopeName)
 }
 
 // startStormExporter starts an exporter with a fault_rate rule, a webhook

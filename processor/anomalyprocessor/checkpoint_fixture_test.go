@@ -5,13 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/consumer/consumertest"
-	"go.opentelemetry.io/collector/extension/xextension/storage"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor/processortest"
 	"go.uber.org/zap"
@@ -19,6 +17,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/checkpoint/checkpointtest"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/checkpointv2"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/detect"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/metadata"
@@ -33,26 +32,6 @@ const fixturePath = "testdata/checkpoint-v2.json"
 
 // fixtureIDs are the ids of the anomalies open in the fixture.
 var fixtureIDs = []string{"970144176cf79bf4", "edfbc67ba5584889"}
-
-// memClient is a storage client on a map.
-type memClient struct {
-	storage.Client // the rest: no-ops
-	mu             sync.Mutex
-	m              map[string][]byte
-}
-
-func (c *memClient) Get(_ context.Context, k string) ([]byte, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.m[k], nil
-}
-
-func (c *memClient) Set(_ context.Context, k string, v []byte) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m[k] = v
-	return nil
-}
 
 // scopedBucketLogs is minute i's global summary and the checkout
 // service's, each with n events.
@@ -87,11 +66,7 @@ func fixtureProcessorOfWidth(t *testing.T, body []byte, sink *consumertest.LogsS
 	p, err := newProcessor(cfg, set, sink)
 	require.NoError(t, err)
 	p.now = func() time.Time { return t0.Add(31 * time.Minute) }
-	m := map[string][]byte{}
-	if body != nil {
-		m[checkpointKey] = body
-	}
-	p.store = &memClient{Client: storage.NewNopClient(), m: m}
+	p.store = checkpointtest.NewMemClient(map[string][]byte{checkpointKey: body})
 	return p, logs
 }
 
@@ -132,9 +107,8 @@ func TestCheckpointFixture(t *testing.T) {
 	sink := new(consumertest.LogsSink)
 	p, logs := fixtureProcessor(t, fixture, sink)
 	require.NoError(t, p.restore(ctx))
-	restored := logs.FilterMessage("anomaly: detector state restored from checkpoint").All()
-	require.Len(t, restored, 1, "%v", logs.All())
-	require.Equal(t, map[string]any{"scopes": int64(2)}, restored[0].ContextMap())
+	checkpointtest.RequireRestored(t, logs, "anomaly: detector state restored from checkpoint",
+		map[string]any{"scopes": int64(2)})
 
 	spike := t0.Add(30 * time.Minute).UnixNano()
 	require.Equal(t, spike, p.engine.MaxAt())
@@ -193,11 +167,7 @@ func TestCheckpointOfAnotherVersionIsRefused(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p, logs := fixtureProcessor(t, []byte(tt.body), new(consumertest.LogsSink))
 			require.NoError(t, p.restore(context.Background()))
-			require.Equal(t, 1, logs.Len(), "one log line: %v", logs.All())
-			entry := logs.All()[0]
-			require.Equal(t, zapcore.WarnLevel, entry.Level)
-			require.Contains(t, entry.Message, "anomaly: checkpoint not restored, starting fresh: ")
-			require.Contains(t, entry.Message, tt.says)
+			checkpointtest.RequireRefused(t, logs, "anomaly", tt.says)
 			require.Zero(t, p.engine.Scopes())
 			require.Zero(t, p.maxAt)
 		})

@@ -23,16 +23,7 @@ var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 // bucketLogs is one global 1-minute chaos.bucket summary with n events.
 func bucketLogs(i, n int) plog.Logs {
-	b := chaosconv.NewBucket(chaosconv.ScopeGlobal, "", t0.Add(time.Duration(i)*time.Minute).UnixNano(), time.Minute)
-	lim := &chaosconv.Limits{}
-	for k := range n {
-		e := chaosconv.Event{TimeUnixNano: b.StartUnixNano + int64(k), Kind: chaosconv.KindLatencyInjection, DelayMs: 100, Fields: chaosconv.FieldDelayMs}
-		b.AddEvent(&e, lim)
-	}
-	ld := plog.NewLogs()
-	cfg := chaosconv.DefaultImpactConfig()
-	chaosconv.EncodeBucket(b, &cfg, ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
-	return ld
+	return widthBucket(t0.Add(time.Duration(i)*time.Minute), time.Minute, n)
 }
 
 func anomalies(t *testing.T, sink *consumertest.LogsSink) []chaosconv.Anomaly {

@@ -13,9 +13,14 @@ import (
 	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/metadata"
 )
 
-func TestTelemetry(t *testing.T) {
+// spikedProcessor is a processor (the default config) recording on a
+// test Telemetry, fed a steady series for 20 minutes, a spike at minute
+// 20 (an anomaly opens, records are emitted) and minute 20 again (a
+// duplicate: ignored).
+func spikedProcessor(t *testing.T) (*anomalyProcessor, *componenttest.Telemetry) {
+	t.Helper()
 	tel := componenttest.NewTelemetry()
-	defer func() { require.NoError(t, tel.Shutdown(context.Background())) }()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
 	set := processortest.NewNopSettings(metadata.Type)
 	set.TelemetrySettings = tel.NewTelemetrySettings()
 	p, err := newProcessor(createDefaultConfig().(*Config), set, consumertest.NewNop())
@@ -26,6 +31,12 @@ func TestTelemetry(t *testing.T) {
 	}
 	require.NoError(t, p.ConsumeLogs(ctx, bucketLogs(20, 5000)))
 	require.NoError(t, p.ConsumeLogs(ctx, bucketLogs(20, 100))) // duplicate bucket time: ignored
+	return p, tel
+}
+
+func TestTelemetry(t *testing.T) {
+	p, tel := spikedProcessor(t)
+	ctx := context.Background()
 
 	m, err := tel.GetMetric("otelcol_processor_anomaly_open")
 	require.NoError(t, err)

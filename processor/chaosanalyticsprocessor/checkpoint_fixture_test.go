@@ -3,14 +3,12 @@ package chaosanalyticsprocessor
 import (
 	"context"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
-	"go.opentelemetry.io/collector/extension/xextension/storage"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.uber.org/zap"
@@ -18,6 +16,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/checkpoint/checkpointtest"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/chaosanalyticsprocessor/internal/aggregate"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/chaosanalyticsprocessor/internal/checkpointv1"
 )
@@ -29,26 +28,6 @@ import (
 //	UPDATE_FIXTURE=1 go test -run TestCheckpointFixture ./processor/chaosanalyticsprocessor/
 const fixturePath = "testdata/checkpoint-v1.bin"
 
-// memClient is a storage client on a map.
-type memClient struct {
-	storage.Client // the rest: no-ops
-	mu             sync.Mutex
-	m              map[string][]byte
-}
-
-func (c *memClient) Get(_ context.Context, k string) ([]byte, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.m[k], nil
-}
-
-func (c *memClient) Set(_ context.Context, k string, v []byte) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m[k] = v
-	return nil
-}
-
 // checkpointedProcessor is a test processor (widths 1m and 5m) whose
 // checkpoint storage holds body, logging to an observer.
 func checkpointedProcessor(t *testing.T, body []byte, next consumer.Logs) (*testProc, *observer.ObservedLogs) {
@@ -56,11 +35,7 @@ func checkpointedProcessor(t *testing.T, body []byte, next consumer.Logs) (*test
 	p := newTestProcessor(t, next, nil)
 	core, logs := observer.New(zapcore.InfoLevel)
 	p.set.Logger = zap.New(core)
-	m := map[string][]byte{}
-	if body != nil {
-		m[checkpointKey] = body
-	}
-	p.store = &memClient{Client: storage.NewNopClient(), m: m}
+	p.store = checkpointtest.NewMemClient(map[string][]byte{checkpointKey: body})
 	return p, logs
 }
 
@@ -106,9 +81,8 @@ func TestCheckpointFixture(t *testing.T) {
 	sink := new(consumertest.LogsSink)
 	p, logs := checkpointedProcessor(t, fixture, sink)
 	require.NoError(t, p.restore(ctx))
-	restored := logs.FilterMessage("chaos_analytics: restored open buckets from checkpoint").All()
-	require.Len(t, restored, 1, "%v", logs.All())
-	require.Equal(t, map[string]any{"buckets": int64(10)}, restored[0].ContextMap())
+	checkpointtest.RequireRestored(t, logs, "chaos_analytics: restored open buckets from checkpoint",
+		map[string]any{"buckets": int64(10)})
 
 	buckets, st := p.agg.Snapshot()
 	require.Equal(t, t0.Add(2*time.Minute).UnixNano()-1, st.MaxEventTime)
@@ -192,11 +166,7 @@ func TestCheckpointOfAnotherVersionIsRefused(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p, logs := checkpointedProcessor(t, tt.body, consumertest.NewNop())
 			require.NoError(t, p.restore(context.Background()))
-			require.Equal(t, 1, logs.Len(), "one log line: %v", logs.All())
-			entry := logs.All()[0]
-			require.Equal(t, zapcore.WarnLevel, entry.Level)
-			require.Contains(t, entry.Message, "chaos_analytics: checkpoint not restored, starting fresh: ")
-			require.Contains(t, entry.Message, tt.says)
+			checkpointtest.RequireRefused(t, logs, "chaos_analytics", tt.says)
 			buckets, st := p.agg.Snapshot()
 			require.Empty(t, buckets)
 			require.Zero(t, st.MaxEventTime)
