@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/checkpointv1"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/dispatch"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/lifecycle"
@@ -78,7 +79,7 @@ func restoreFrom(t *testing.T, body []byte) (*alertExporter, *observer.ObservedL
 	t.Helper()
 	cfg := createDefaultConfig().(*Config)
 	cfg.Rules, cfg.Route = fixtureRules, fixtureRoute
-	wh := notify.NewDefaultWebhookConfig()
+	wh := config.NewDefaultWebhookConfig()
 	wh.ClientConfig.Endpoint = "http://127.0.0.1:1/hook"
 	cfg.Handlers = []HandlerConfig{{Name: "hook", Webhook: &wh}}
 	require.NoError(t, cfg.Validate())

@@ -18,9 +18,9 @@ import (
 	"go.opentelemetry.io/collector/extension/extensiontest"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/dispatch"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/metadata"
-	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
 )
 
@@ -50,7 +50,7 @@ func (r *restartable) start(t *testing.T) (exporter.Logs, extension.Extension) {
 		GroupInterval: 100 * time.Millisecond, RepeatInterval: time.Hour}
 	cfg.Delivery.Retry.InitialInterval = 20 * time.Millisecond
 	cfg.Delivery.Retry.MaxInterval = 50 * time.Millisecond
-	wh := notify.NewDefaultWebhookConfig()
+	wh := config.NewDefaultWebhookConfig()
 	wh.ClientConfig.Endpoint = r.hook
 	cfg.Handlers = []HandlerConfig{{Name: "hook", Webhook: &wh}}
 	require.NoError(t, cfg.Validate())

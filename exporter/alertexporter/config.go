@@ -9,8 +9,7 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
 
-	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/dispatch"
-	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
 )
 
@@ -35,11 +34,11 @@ type Config struct {
 	// HistorySize bounds the alert transition history.
 	HistorySize int `mapstructure:"history_size"`
 
-	Rules    []rules.Config  `mapstructure:"rules"`
-	Route    dispatch.Config `mapstructure:"route"`
-	Handlers []HandlerConfig `mapstructure:"handlers"`
+	Rules    []config.RuleConfig `mapstructure:"rules"`
+	Route    config.RouteConfig  `mapstructure:"route"`
+	Handlers []HandlerConfig     `mapstructure:"handlers"`
 	// Delivery is the per-handler queue and retry policy.
-	Delivery notify.DeliveryConfig `mapstructure:"delivery"`
+	Delivery config.DeliveryConfig `mapstructure:"delivery"`
 
 	// Coordinator names the coordinator extension; with one, only the
 	// leader notifies. Without it, the exporter uses the only coordinator
@@ -75,11 +74,11 @@ type HandlerConfig struct {
 	// Alertmanager's resolve_timeout).
 	ResendInterval time.Duration `mapstructure:"resend_interval"`
 
-	Log          *notify.LogConfig          `mapstructure:"log"`
-	Webhook      *notify.WebhookConfig      `mapstructure:"webhook"`
-	Slack        *notify.SlackConfig        `mapstructure:"slack"`
-	PagerDuty    *notify.PagerDutyConfig    `mapstructure:"pagerduty"`
-	Alertmanager *notify.AlertmanagerConfig `mapstructure:"alertmanager"`
+	Log          *config.LogConfig          `mapstructure:"log"`
+	Webhook      *config.WebhookConfig      `mapstructure:"webhook"`
+	Slack        *config.SlackConfig        `mapstructure:"slack"`
+	PagerDuty    *config.PagerDutyConfig    `mapstructure:"pagerduty"`
+	Alertmanager *config.AlertmanagerConfig `mapstructure:"alertmanager"`
 }
 
 var _ component.Config = (*Config)(nil)
@@ -169,23 +168,23 @@ func (h *HandlerConfig) sendResolved() bool { return h.SendResolved == nil || *h
 // log handler, `webhook:` sends resolved notifications by default…).
 func (h *HandlerConfig) Unmarshal(conf *confmap.Conf) error {
 	if conf.IsSet("log") {
-		c := notify.NewDefaultLogConfig()
+		c := config.NewDefaultLogConfig()
 		h.Log = &c
 	}
 	if conf.IsSet("webhook") {
-		c := notify.NewDefaultWebhookConfig()
+		c := config.NewDefaultWebhookConfig()
 		h.Webhook = &c
 	}
 	if conf.IsSet("slack") {
-		c := notify.NewDefaultSlackConfig()
+		c := config.NewDefaultSlackConfig()
 		h.Slack = &c
 	}
 	if conf.IsSet("pagerduty") {
-		c := notify.NewDefaultPagerDutyConfig()
+		c := config.NewDefaultPagerDutyConfig()
 		h.PagerDuty = &c
 	}
 	if conf.IsSet("alertmanager") {
-		c := notify.NewDefaultAlertmanagerConfig()
+		c := config.NewDefaultAlertmanagerConfig()
 		h.Alertmanager = &c
 	}
 	return conf.Unmarshal(h)

@@ -19,9 +19,9 @@ import (
 	"go.opentelemetry.io/collector/extension/extensioncapabilities"
 	"go.opentelemetry.io/collector/extension/extensiontest"
 
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/dispatch"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/metadata"
-	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
 	"github.com/otelcol-chaos/otelcol-chaos/extension/coordinatorextension"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/etcdtest"
@@ -101,7 +101,7 @@ func startCollector(t *testing.T, endpoints []string, id, hook string, groupWait
 		For: time.Minute}}
 	cfg.Route = dispatch.Config{GroupBy: []string{"alertname"}, GroupWait: groupWait,
 		GroupInterval: 300 * time.Millisecond, RepeatInterval: time.Hour}
-	wh := notify.NewDefaultWebhookConfig()
+	wh := config.NewDefaultWebhookConfig()
 	wh.ClientConfig.Endpoint = hook
 	cfg.Handlers = []HandlerConfig{{Name: "hook", Webhook: &wh}}
 	require.NoError(t, cfg.Validate())

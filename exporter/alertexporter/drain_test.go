@@ -11,9 +11,9 @@ import (
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/exporter/exportertest"
 
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/dispatch"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/metadata"
-	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
 )
 
@@ -47,7 +47,7 @@ func TestShutdownDrainsWhatIsOwed(t *testing.T) {
 			cfg.Rules = []rules.Config{{Name: "Storm", Preset: "fault_rate", Threshold: f64(0.3), Window: 2 * time.Minute}}
 			cfg.Route = dispatch.Config{GroupBy: []string{"alertname"}, GroupWait: 0, GroupInterval: time.Second,
 				RepeatInterval: time.Hour}
-			wh := notify.NewDefaultWebhookConfig()
+			wh := config.NewDefaultWebhookConfig()
 			wh.ClientConfig.Endpoint = srv.URL
 			cfg.Handlers = []HandlerConfig{{Name: "hook", Webhook: &wh}}
 			exp, err := NewFactory().CreateLogs(context.Background(), exportertest.NewNopSettings(metadata.Type), cfg)

@@ -15,9 +15,8 @@ import (
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 
-	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/dispatch"
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/metadata"
-	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
 )
 
 // NewFactory returns the factory of the `alert` exporter.
@@ -35,9 +34,9 @@ func createDefaultConfig() component.Config {
 		DataDelay:          90 * time.Second,
 		ResolvedRetention:  15 * time.Minute,
 		HistorySize:        1000,
-		Route: dispatch.Config{GroupBy: []string{"alertname"}, GroupWait: 30 * time.Second,
+		Route: config.RouteConfig{GroupBy: []string{"alertname"}, GroupWait: 30 * time.Second,
 			GroupInterval: 5 * time.Minute, RepeatInterval: 4 * time.Hour},
-		Delivery:       notify.NewDefaultDeliveryConfig(),
+		Delivery:       config.NewDefaultDeliveryConfig(),
 		TakeoverResend: 2 * time.Minute,
 		DrainTimeout:   5 * time.Second,
 	}

@@ -14,9 +14,9 @@ import (
 	"go.opentelemetry.io/collector/exporter/exportertest"
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/dispatch"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/metadata"
-	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
 )
@@ -47,7 +47,7 @@ func BenchmarkNotificationLatency(b *testing.B) {
 	cfg.Rules = []rules.Config{{Name: "Storm", Preset: "fault_rate", Scope: "service", Window: 2 * time.Minute}}
 	cfg.Route = dispatch.Config{GroupBy: []string{"alertname", "scope_key"}, GroupWait: groupWait,
 		GroupInterval: time.Minute, RepeatInterval: time.Hour}
-	wh := notify.NewDefaultWebhookConfig()
+	wh := config.NewDefaultWebhookConfig()
 	wh.ClientConfig.Endpoint = srv.URL
 	cfg.Handlers = []HandlerConfig{{Name: "hook", Webhook: &wh}}
 	exp, err := NewFactory().CreateLogs(context.Background(), exportertest.NewNopSettings(metadata.Type), cfg)

@@ -14,9 +14,9 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/dispatch"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/metadata"
-	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/metadatatest"
@@ -68,7 +68,7 @@ func startStormExporter(t *testing.T, tel *componenttest.Telemetry) (*exporterWi
 	cfg.Rules = []rules.Config{{Name: "Storm", Preset: "fault_rate", Threshold: f64(0.3), Window: 2 * time.Minute}}
 	cfg.Route = dispatch.Config{GroupBy: []string{"alertname"}, GroupWait: 10 * time.Millisecond,
 		GroupInterval: 100 * time.Millisecond, RepeatInterval: time.Hour}
-	hook, refused := notify.NewDefaultWebhookConfig(), notify.NewDefaultWebhookConfig()
+	hook, refused := config.NewDefaultWebhookConfig(), config.NewDefaultWebhookConfig()
 	hook.ClientConfig.Endpoint, refused.ClientConfig.Endpoint = srv.URL, refuser.URL
 	cfg.Handlers = []HandlerConfig{{Name: "hook", Webhook: &hook}, {Name: "refuser", Webhook: &refused}}
 	cfg.API.Enabled = true

@@ -12,9 +12,9 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/dispatch"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/metadata"
-	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
 )
 
@@ -32,7 +32,7 @@ func TestTelemetry(t *testing.T) {
 	cfg.Rules = []rules.Config{{Name: "Storm", Preset: "fault_rate", Threshold: f64(0.3), Window: 2 * time.Minute}}
 	cfg.Route = dispatch.Config{GroupBy: []string{"alertname"}, GroupWait: 10 * time.Millisecond,
 		GroupInterval: 100 * time.Millisecond, RepeatInterval: time.Hour}
-	wh := notify.NewDefaultWebhookConfig()
+	wh := config.NewDefaultWebhookConfig()
 	wh.ClientConfig.Endpoint = srv.URL
 	cfg.Handlers = []HandlerConfig{{Name: "hook", Webhook: &wh}}
 	exp, err := NewFactory().CreateLogs(context.Background(), set, cfg)

@@ -13,16 +13,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
 )
 
-// Config is the route.
-type Config struct {
-	GroupBy        []string      `mapstructure:"group_by"`
-	GroupWait      time.Duration `mapstructure:"group_wait"`
-	GroupInterval  time.Duration `mapstructure:"group_interval"`
-	RepeatInterval time.Duration `mapstructure:"repeat_interval"`
-}
+// Config is the route: the exported config package's RouteConfig.
+type Config = config.RouteConfig
 
 // Handler is how one handler wants notifications.
 type Handler struct {

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/config/confighttp"
 )
 
 const (
@@ -20,32 +19,6 @@ const (
 	// labels, and a new term must not make the same alert a new one.
 	AnnotationFencingTerm = "fencing_term"
 )
-
-// AlertmanagerConfig configures the Alertmanager handler, which hands our
-// alerts to an existing Alertmanager as Prometheus does, so its routing,
-// silences and inhibition apply.
-type AlertmanagerConfig struct {
-	// ClientConfig is the HTTP client; endpoint (required) is
-	// Alertmanager's base URL, e.g. http://alertmanager:9093 (a path prefix
-	// such as /alertmanager is kept); /api/v2/alerts is appended unless
-	// already there. Basic auth through an auth extension or headers.
-	ClientConfig confighttp.ClientConfig `mapstructure:",squash"`
-
-	// prevent unkeyed literal initialization
-	_ struct{}
-}
-
-// NewDefaultAlertmanagerConfig returns the Alertmanager handler's defaults.
-func NewDefaultAlertmanagerConfig() AlertmanagerConfig {
-	cc := confighttp.NewDefaultClientConfig()
-	cc.Timeout = defaultHTTPTimeout
-	return AlertmanagerConfig{ClientConfig: cc}
-}
-
-// Validate checks the endpoint.
-func (cfg *AlertmanagerConfig) Validate() error {
-	return validateHTTPURL("endpoint", cfg.ClientConfig.Endpoint)
-}
 
 // AlertmanagerHandler posts alerts to Alertmanager's API v2.
 type AlertmanagerHandler struct {

@@ -8,11 +8,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/config/configopaque"
+
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 )
 
 func newAlertmanager(t *testing.T, endpoint string, mutate func(*AlertmanagerConfig)) *AlertmanagerHandler {
 	t.Helper()
-	cfg := NewDefaultAlertmanagerConfig()
+	cfg := config.NewDefaultAlertmanagerConfig()
 	cfg.ClientConfig.Endpoint = endpoint
 	if mutate != nil {
 		mutate(&cfg)

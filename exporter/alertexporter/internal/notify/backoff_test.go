@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 )
 
 func TestBackoffSequence(t *testing.T) {
@@ -15,7 +17,7 @@ func TestBackoffSequence(t *testing.T) {
 	}{
 		{
 			name: "defaults double up to 30s",
-			cfg:  NewDefaultBackoffConfig(),
+			cfg:  config.NewDefaultBackoffConfig(),
 			want: []time.Duration{1 * time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 30 * time.Second, 30 * time.Second},
 		},
 		{
@@ -50,7 +52,7 @@ func TestBackoffHugeMultiplierDoesNotOverflow(t *testing.T) {
 }
 
 func TestBackoffJitterStaysInBounds(t *testing.T) {
-	cfg := NewDefaultBackoffConfig()
+	cfg := config.NewDefaultBackoffConfig()
 	cfg.RandomizationFactor = 0.5
 	cfg.MaxInterval = cfg.InitialInterval // constant base: 1s
 	b := newBackoff(cfg)

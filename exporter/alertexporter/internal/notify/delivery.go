@@ -16,39 +16,6 @@ import (
 // OnResult wraps both it and the last attempt's error.
 var ErrRetriesExhausted = errors.New("retries exhausted")
 
-const defaultQueueSize = 100
-
-// DeliveryConfig is the Deliverer's configuration: the per-handler queue
-// bound and the retry policy shared by the handlers.
-type DeliveryConfig struct {
-	// QueueSize bounds each handler's queue of notifications waiting to be
-	// sent; a full queue drops new ones rather than block the caller.
-	// Default 100.
-	QueueSize int `mapstructure:"queue_size"`
-	// Retry is the retry policy.
-	Retry BackoffConfig `mapstructure:"retry_on_failure"`
-
-	// prevent unkeyed literal initialization
-	_ struct{}
-}
-
-// NewDefaultDeliveryConfig returns the delivery defaults.
-func NewDefaultDeliveryConfig() DeliveryConfig {
-	return DeliveryConfig{QueueSize: defaultQueueSize, Retry: NewDefaultBackoffConfig()}
-}
-
-// Validate checks the queue size and the retry policy.
-func (cfg *DeliveryConfig) Validate() error {
-	var errs []error
-	if cfg.QueueSize < 1 {
-		errs = append(errs, errors.New("queue_size must be >= 1"))
-	}
-	if err := cfg.Retry.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("retry_on_failure: %w", err))
-	}
-	return errors.Join(errs...)
-}
-
 // ResultFunc receives the outcome of each notification: err is nil when it
 // was delivered, else the last attempt's error (a permanent *DeliveryError,
 // or one wrapping ErrRetriesExhausted). attempts counts the Notify calls.

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 )
 
 func retryableErr(after time.Duration) error {
@@ -82,7 +84,7 @@ func TestDeliverWaitSchedule(t *testing.T) {
 	}}
 	clock := newFakeClock()
 	sink := newResultSink()
-	d := newTestDeliverer(t, []Handler{h}, NewDefaultBackoffConfig(), 10, clock, sink)
+	d := newTestDeliverer(t, []Handler{h}, config.NewDefaultBackoffConfig(), 10, clock, sink)
 
 	require.True(t, d.Enqueue(&Notification{Receiver: "h"}))
 	r := sink.next(t)
@@ -97,7 +99,7 @@ func TestDeliverGivesUpAtMaxElapsedTime(t *testing.T) {
 		calls.Add(1)
 		return retryableErr(0)
 	}}
-	retry := NewDefaultBackoffConfig()
+	retry := config.NewDefaultBackoffConfig()
 	retry.MaxElapsedTime = 10 * time.Second
 	clock := newFakeClock()
 	sink := newResultSink()
@@ -121,7 +123,7 @@ func TestDeliverRetryAfterBeyondMaxElapsedTimeGivesUp(t *testing.T) {
 	}}
 	clock := newFakeClock()
 	sink := newResultSink()
-	d := newTestDeliverer(t, []Handler{h}, NewDefaultBackoffConfig(), 10, clock, sink)
+	d := newTestDeliverer(t, []Handler{h}, config.NewDefaultBackoffConfig(), 10, clock, sink)
 
 	require.True(t, d.Enqueue(&Notification{Receiver: "h"}))
 	r := sink.next(t)
@@ -196,18 +198,18 @@ func TestSlowHandlerDoesNotBlockOthers(t *testing.T) {
 	t.Cleanup(func() { close(release) }) // before slow.Close (cleanups run LIFO)
 	fast := newCaptureServer(t, nil)
 
-	slowCfg := NewDefaultWebhookConfig()
+	slowCfg := config.NewDefaultWebhookConfig()
 	slowCfg.ClientConfig.Endpoint = slow.URL
 	slowCfg.ClientConfig.Timeout = 0 // hang for as long as the server does
 	slowH, err := NewWebhookHandler(context.Background(), "slow", &slowCfg, nopHost(), nopSettings())
 	require.NoError(t, err)
-	fastCfg := NewDefaultWebhookConfig()
+	fastCfg := config.NewDefaultWebhookConfig()
 	fastCfg.ClientConfig.Endpoint = fast.URL
 	fastH, err := NewWebhookHandler(context.Background(), "fast", &fastCfg, nopHost(), nopSettings())
 	require.NoError(t, err)
 
 	sink := newResultSink()
-	cfg := NewDefaultDeliveryConfig()
+	cfg := config.NewDefaultDeliveryConfig()
 	cfg.Retry = fastRetry()
 	d, err := NewDeliverer([]Handler{slowH, fastH}, DelivererSettings{Config: cfg, OnResult: sink.onResult})
 	require.NoError(t, err)
@@ -283,7 +285,7 @@ func TestShutdownDuringRetryWait(t *testing.T) {
 	clock := newFakeClock()
 	clock.hold = true // the retry timer never fires
 	sink := newResultSink()
-	d := newTestDeliverer(t, []Handler{h}, NewDefaultBackoffConfig(), 10, clock, sink)
+	d := newTestDeliverer(t, []Handler{h}, config.NewDefaultBackoffConfig(), 10, clock, sink)
 
 	n := &Notification{Receiver: "h"}
 	require.True(t, d.Enqueue(n))
@@ -344,7 +346,7 @@ func (h *closingHandler) Close() error {
 
 func TestShutdownClosesHandlers(t *testing.T) {
 	h := &closingHandler{funcHandler: funcHandler{name: "h", fn: func(context.Context, *Notification) error { return nil }}}
-	d, err := NewDeliverer([]Handler{h}, DelivererSettings{Config: NewDefaultDeliveryConfig()})
+	d, err := NewDeliverer([]Handler{h}, DelivererSettings{Config: config.NewDefaultDeliveryConfig()})
 	require.NoError(t, err)
 	_, err = d.Shutdown(context.Background())
 	require.NoError(t, err)
@@ -355,9 +357,9 @@ func TestNewDelivererErrors(t *testing.T) {
 	h := func(name string) Handler {
 		return &funcHandler{name: name, fn: func(context.Context, *Notification) error { return nil }}
 	}
-	_, err := NewDeliverer([]Handler{h("a"), h("a")}, DelivererSettings{Config: NewDefaultDeliveryConfig()})
+	_, err := NewDeliverer([]Handler{h("a"), h("a")}, DelivererSettings{Config: config.NewDefaultDeliveryConfig()})
 	require.ErrorContains(t, err, `duplicate handler name "a"`)
-	_, err = NewDeliverer([]Handler{h("")}, DelivererSettings{Config: NewDefaultDeliveryConfig()})
+	_, err = NewDeliverer([]Handler{h("")}, DelivererSettings{Config: config.NewDefaultDeliveryConfig()})
 	require.ErrorContains(t, err, "empty name")
 	_, err = NewDeliverer(nil, DelivererSettings{Config: DeliveryConfig{QueueSize: 0}})
 	require.ErrorContains(t, err, "queue_size")

@@ -101,13 +101,3 @@ func TestClassifyStatus(t *testing.T) {
 		})
 	}
 }
-
-func TestValidateHTTPURL(t *testing.T) {
-	require.NoError(t, validateHTTPURL("endpoint", "https://example.com/hook"))
-	require.NoError(t, validateHTTPURL("endpoint", "http://127.0.0.1:9093"))
-	for _, bad := range []string{"", "  ", "example.com/hook", "ftp://example.com", "http://", "://x"} {
-		require.Error(t, validateHTTPURL("endpoint", bad), bad)
-	}
-	err := validateHTTPURL("webhook_url", "ftp://secret-token@example.com")
-	require.NotContains(t, err.Error(), "secret-token", "a URL may be a secret: never echoed")
-}

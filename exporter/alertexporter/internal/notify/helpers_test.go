@@ -17,6 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
+
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 )
 
 // -update rewrites the golden payloads from the current output; review the
@@ -158,7 +160,7 @@ func nopSettings() component.TelemetrySettings { return componenttest.NewNopTele
 
 func newWebhook(t *testing.T, endpoint string, mutate func(*WebhookConfig)) *WebhookHandler {
 	t.Helper()
-	cfg := NewDefaultWebhookConfig()
+	cfg := config.NewDefaultWebhookConfig()
 	cfg.ClientConfig.Endpoint = endpoint
 	if mutate != nil {
 		mutate(&cfg)
@@ -265,7 +267,7 @@ func fastRetry() BackoffConfig {
 
 func newTestDeliverer(t *testing.T, handlers []Handler, retry BackoffConfig, queueSize int, clock Clock, sink resultSink) *Deliverer {
 	t.Helper()
-	cfg := NewDefaultDeliveryConfig()
+	cfg := config.NewDefaultDeliveryConfig()
 	cfg.Retry = retry
 	cfg.QueueSize = queueSize
 	set := DelivererSettings{Config: cfg, Clock: clock}

@@ -22,11 +22,8 @@ const (
 	TermHeader = "X-Otelcol-Chaos-Term"
 	// maxErrorBody bounds how much of an error response ends up in the
 	// error message (and so in logs).
-	maxErrorBody = 512
-	// defaultHTTPTimeout is set in the handlers' default configs: a handler
-	// without a timeout could hang its worker until shutdown.
-	defaultHTTPTimeout = 10 * time.Second
-	contentTypeJSON    = "application/json"
+	maxErrorBody    = 512
+	contentTypeJSON = "application/json"
 )
 
 // httpSender is the HTTP plumbing the HTTP handlers share: one client built
@@ -102,24 +99,4 @@ func redactURLError(err error) error {
 
 func (s *httpSender) close() {
 	s.client.CloseIdleConnections()
-}
-
-// validateHTTPURL checks that s is an absolute http(s) URL with a host.
-// what names the setting in the error; the URL itself is not echoed since
-// it may be a secret.
-func validateHTTPURL(what, s string) error {
-	if strings.TrimSpace(s) == "" {
-		return fmt.Errorf("%s must not be empty", what)
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return fmt.Errorf("%s is not a valid URL", what)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("%s must be an http:// or https:// URL", what)
-	}
-	if u.Host == "" {
-		return fmt.Errorf("%s must include a host", what)
-	}
-	return nil
 }

@@ -2,37 +2,10 @@ package notify // import "github.com/otelcol-chaos/otelcol-chaos/exporter/alerte
 
 import (
 	"context"
-	"fmt"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
-
-// LogConfig configures the log handler, which writes alerts to the
-// collector's own log: the zero-setup handler, useful for trying rules out
-// and as an audit trail next to the paging handlers.
-type LogConfig struct {
-	// Level is the zap level of the lines: debug, info, warn or error.
-	// Default info.
-	Level string `mapstructure:"level"`
-
-	// prevent unkeyed literal initialization
-	_ struct{}
-}
-
-// NewDefaultLogConfig returns the log handler's defaults.
-func NewDefaultLogConfig() LogConfig {
-	return LogConfig{Level: "info"}
-}
-
-// Validate checks the level name.
-func (cfg *LogConfig) Validate() error {
-	switch cfg.Level {
-	case "debug", "info", "warn", "error":
-		return nil
-	}
-	return fmt.Errorf("level %q: must be one of debug, info, warn, error", cfg.Level)
-}
 
 // LogHandler writes one structured line per alert. It never fails, so it
 // never retries.

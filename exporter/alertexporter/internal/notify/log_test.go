@@ -8,11 +8,13 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 )
 
 func TestLogHandler(t *testing.T) {
 	core, logs := observer.New(zapcore.DebugLevel)
-	cfg := NewDefaultLogConfig()
+	cfg := config.NewDefaultLogConfig()
 	h, err := NewLogHandler("log", &cfg, zap.New(core))
 	require.NoError(t, err)
 	require.Equal(t, "log", h.Name())

@@ -11,137 +11,17 @@ import (
 	"text/template"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/config/confighttp"
-	"go.opentelemetry.io/collector/config/configopaque"
 )
 
 // PagerDuty Events API v2 constants
 // (https://developer.pagerduty.com/docs/events-api-v2/trigger-events/).
 const (
-	DefaultPagerDutyURL  = "https://events.pagerduty.com/v2/enqueue"
-	pdRoutingKeyLen      = 32
 	pdMaxSummary         = 1024
 	pdActionTrigger      = "trigger"
 	pdActionResolve      = "resolve"
 	pdSeverityError      = "error"
 	defaultPagerDutyName = "otelcol-chaos"
 )
-
-// Default PagerDuty field templates, executed per alert on a
-// PagerDutyTemplateData.
-const (
-	DefaultPagerDutySummary = `{{ .Labels.alertname }}{{ with .Annotations.summary }}: {{ . }}{{ end }}`
-	DefaultPagerDutySource  = `{{ or .Labels.service .Labels.instance .Notification.Sender "otelcol-chaos" }}`
-	DefaultPagerDutyClass   = `{{ .Labels.alertname }}`
-)
-
-// PagerDutyConfig configures the PagerDuty handler: one Events API v2 event
-// per alert, "trigger" while firing and "resolve" once resolved, both with
-// the alert's fingerprint as dedup_key so the resolve closes the very alert
-// the trigger opened.
-type PagerDutyConfig struct {
-	// ClientConfig is the HTTP client; endpoint defaults to
-	// https://events.pagerduty.com/v2/enqueue.
-	ClientConfig confighttp.ClientConfig `mapstructure:",squash"`
-	// RoutingKey is the 32-character integration key (required).
-	RoutingKey configopaque.String `mapstructure:"routing_key"`
-	// SendResolved sends "resolve" events (default true); without them
-	// PagerDuty alerts stay open until someone resolves them by hand.
-	SendResolved bool `mapstructure:"send_resolved"`
-	// Client and ClientURL name the sender in PagerDuty ("View in
-	// otelcol-chaos"); ClientURL defaults to the notification's ExternalURL.
-	Client    string `mapstructure:"client"`
-	ClientURL string `mapstructure:"client_url"`
-	// Summary, Source, Component, Group and Class fill the event's payload
-	// fields; each is a Go template executed per alert on a
-	// PagerDutyTemplateData. Summary and source are required by PagerDuty;
-	// an empty component, group or class is left out.
-	Summary   string `mapstructure:"summary"`
-	Source    string `mapstructure:"source"`
-	Component string `mapstructure:"component"`
-	Group     string `mapstructure:"group"`
-	Class     string `mapstructure:"class"`
-
-	// prevent unkeyed literal initialization
-	_ struct{}
-}
-
-// NewDefaultPagerDutyConfig returns the PagerDuty handler's defaults.
-func NewDefaultPagerDutyConfig() PagerDutyConfig {
-	cc := confighttp.NewDefaultClientConfig()
-	cc.Endpoint = DefaultPagerDutyURL
-	cc.Timeout = defaultHTTPTimeout
-	return PagerDutyConfig{
-		ClientConfig: cc,
-		SendResolved: true,
-		Client:       defaultPagerDutyName,
-		Summary:      DefaultPagerDutySummary,
-		Source:       DefaultPagerDutySource,
-		Class:        DefaultPagerDutyClass,
-	}
-}
-
-// Validate checks the endpoint, the routing key and the templates.
-func (cfg *PagerDutyConfig) Validate() error {
-	var errs []error
-	if err := validateHTTPURL("endpoint", cfg.ClientConfig.Endpoint); err != nil {
-		errs = append(errs, err)
-	}
-	switch key := string(cfg.RoutingKey); {
-	case key == "":
-		errs = append(errs, errors.New("routing_key must not be empty: set the service's Events API v2 integration key"))
-	case len(key) != pdRoutingKeyLen:
-		// The key is a secret: report its length, never its value.
-		errs = append(errs, fmt.Errorf("routing_key must be %d characters (PagerDuty integration key), got %d", pdRoutingKeyLen, len(key)))
-	}
-	if cfg.ClientURL != "" {
-		if err := validateHTTPURL("client_url", cfg.ClientURL); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	sample := pagerDutySample()
-	for _, f := range cfg.templates() {
-		if f.text == "" {
-			if f.required {
-				errs = append(errs, fmt.Errorf("%s must not be empty (PagerDuty requires it)", f.key))
-			}
-			continue
-		}
-		if err := checkTemplate(f.key, f.text, sample); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", f.key, err))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-type pdTemplateField struct {
-	key      string
-	text     string
-	required bool
-}
-
-func (cfg *PagerDutyConfig) templates() []pdTemplateField {
-	return []pdTemplateField{
-		{"summary", cfg.Summary, true},
-		{"source", cfg.Source, true},
-		{"component", cfg.Component, false},
-		{"group", cfg.Group, false},
-		{"class", cfg.Class, false},
-	}
-}
-
-// PagerDutyTemplateData is what the PagerDuty field templates execute on:
-// one alert (its fields and methods at the top level: .Labels,
-// .Annotations, .Fingerprint, .Status…) and the notification it belongs to.
-type PagerDutyTemplateData struct {
-	Alert
-	Notification *Notification
-}
-
-func pagerDutySample() PagerDutyTemplateData {
-	n := sampleNotification()
-	return PagerDutyTemplateData{Alert: n.Alerts[0], Notification: n}
-}
 
 // PagerDutyHandler sends Events API v2 events.
 type PagerDutyHandler struct {
@@ -159,15 +39,15 @@ func NewPagerDutyHandler(ctx context.Context, name string, cfg *PagerDutyConfig,
 		return nil, err
 	}
 	h := &PagerDutyHandler{name: name, cfg: *cfg, tmpl: map[string]*template.Template{}}
-	for _, f := range cfg.templates() {
-		if f.text == "" {
+	for _, f := range cfg.Templates() {
+		if f.Text == "" {
 			continue
 		}
-		t, err := parseTemplate(f.key, f.text)
+		t, err := parseTemplate(f.Key, f.Text)
 		if err != nil {
 			return nil, err
 		}
-		h.tmpl[f.key] = t
+		h.tmpl[f.Key] = t
 	}
 	s, err := newHTTPSender(ctx, &h.cfg.ClientConfig, host, set)
 	if err != nil {

@@ -10,11 +10,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/config/configopaque"
+
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 )
 
 func newPagerDuty(t *testing.T, url string, mutate func(*PagerDutyConfig)) *PagerDutyHandler {
 	t.Helper()
-	cfg := NewDefaultPagerDutyConfig()
+	cfg := config.NewDefaultPagerDutyConfig()
 	cfg.ClientConfig.Endpoint = url
 	cfg.RoutingKey = configopaque.String(testRoutingKey)
 	if mutate != nil {

@@ -3,27 +3,12 @@ package notify // import "github.com/otelcol-chaos/otelcol-chaos/exporter/alerte
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"text/template"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/config/confighttp"
-	"go.opentelemetry.io/collector/config/configopaque"
-)
 
-// Default Slack templates. The title reads like Alertmanager's
-// ("[FIRING:2] HighLatency (service=checkout)"); the text lists one line per
-// alert. Values are passed through slackEscape because Slack reads &, < and >
-// as markup.
-const (
-	DefaultSlackTitle = `[{{ upper .Status }}{{ if eq .Status "firing" }}:{{ len .Firing }}{{ end }}] ` +
-		`{{ slackEscape (or .GroupLabels.alertname .CommonLabels.alertname "alerts") }}` +
-		`{{ with without .GroupLabels "alertname" }} ({{ slackEscape (labelPairs .) }}){{ end }}`
-	DefaultSlackText = `{{ range .Alerts }}• *{{ if .Resolved }}resolved{{ else }}{{ or .Labels.severity "firing" }}{{ end }}* ` +
-		`{{ slackEscape (or .Annotations.summary .Labels.alertname) }}` +
-		`{{ with .Annotations.description }} — {{ slackEscape . }}{{ end }}
-{{ end }}`
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 )
 
 // Slack attachment colours: the three Slack names, plus Slack's blue for a
@@ -34,59 +19,6 @@ const (
 	slackColorResolved = "good"
 	slackColorInfo     = "#439FE0"
 )
-
-// SlackConfig configures the Slack handler, which posts to an incoming
-// webhook (https://api.slack.com/messaging/webhooks) one message per
-// notification, as a legacy "attachment" so it gets a severity colour bar.
-type SlackConfig struct {
-	// ClientConfig is the HTTP client (tls, proxy_url, timeout, headers…).
-	// Its endpoint must stay empty: the URL is webhook_url, a secret.
-	ClientConfig confighttp.ClientConfig `mapstructure:",squash"`
-	// WebhookURL is the incoming webhook URL (required). It embeds the
-	// token, hence configopaque.
-	WebhookURL configopaque.String `mapstructure:"webhook_url"`
-	// Channel, Username and IconEmoji override the webhook's defaults
-	// where Slack allows it (legacy webhooks; app webhooks ignore them).
-	Channel   string `mapstructure:"channel"`
-	Username  string `mapstructure:"username"`
-	IconEmoji string `mapstructure:"icon_emoji"`
-	// Title and Text are Go templates over the Notification; empty means
-	// DefaultSlackTitle / DefaultSlackText.
-	Title string `mapstructure:"title"`
-	Text  string `mapstructure:"text"`
-	// SendResolved also posts when a group resolves (default true).
-	SendResolved bool `mapstructure:"send_resolved"`
-
-	// prevent unkeyed literal initialization
-	_ struct{}
-}
-
-// NewDefaultSlackConfig returns the Slack handler's defaults.
-func NewDefaultSlackConfig() SlackConfig {
-	cc := confighttp.NewDefaultClientConfig()
-	cc.Timeout = defaultHTTPTimeout
-	return SlackConfig{ClientConfig: cc, SendResolved: true}
-}
-
-// Validate checks the webhook URL and the templates.
-func (cfg *SlackConfig) Validate() error {
-	var errs []error
-	if err := validateHTTPURL("webhook_url", string(cfg.WebhookURL)); err != nil {
-		errs = append(errs, err)
-	}
-	if cfg.ClientConfig.Endpoint != "" {
-		errs = append(errs, errors.New("endpoint must be empty for slack: set webhook_url (kept secret) instead"))
-	}
-	for key, text := range map[string]string{"title": cfg.Title, "text": cfg.Text} {
-		if text == "" {
-			continue
-		}
-		if err := checkTemplate(key, text, sampleNotification()); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", key, err))
-		}
-	}
-	return errors.Join(errs...)
-}
 
 // SlackHandler posts notifications to a Slack incoming webhook.
 type SlackHandler struct {
@@ -106,10 +38,10 @@ func NewSlackHandler(ctx context.Context, name string, cfg *SlackConfig, host co
 	}
 	h := &SlackHandler{name: name, cfg: *cfg}
 	var err error
-	if h.title, err = parseTemplate("title", orDefault(cfg.Title, DefaultSlackTitle)); err != nil {
+	if h.title, err = parseTemplate("title", orDefault(cfg.Title, config.DefaultSlackTitle)); err != nil {
 		return nil, err
 	}
-	if h.text, err = parseTemplate("text", orDefault(cfg.Text, DefaultSlackText)); err != nil {
+	if h.text, err = parseTemplate("text", orDefault(cfg.Text, config.DefaultSlackText)); err != nil {
 		return nil, err
 	}
 	if h.sender, err = newHTTPSender(ctx, &h.cfg.ClientConfig, host, set); err != nil {
@@ -132,7 +64,7 @@ func (h *SlackHandler) Close() error {
 // permanent.
 func (h *SlackHandler) Notify(ctx context.Context, n *Notification) error {
 	if !h.cfg.SendResolved {
-		n = n.withAlerts(n.Firing())
+		n = n.WithAlerts(n.Firing())
 		if len(n.Alerts) == 0 {
 			return nil
 		}

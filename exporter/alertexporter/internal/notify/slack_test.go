@@ -9,11 +9,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/config/configopaque"
+
+	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
 )
 
 func newSlack(t *testing.T, url string, mutate func(*SlackConfig)) *SlackHandler {
 	t.Helper()
-	cfg := NewDefaultSlackConfig()
+	cfg := config.NewDefaultSlackConfig()
 	cfg.WebhookURL = configopaque.String(url)
 	if mutate != nil {
 		mutate(&cfg)

@@ -4,79 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"text/template"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/config/confighttp"
 )
 
 // webhookVersion is the Alertmanager webhook payload version we emit.
 const webhookVersion = "4"
-
-// WebhookConfig configures the generic webhook handler. By default the body
-// is the Alertmanager webhook_config payload (version "4"), so any receiver
-// written for Alertmanager (alerta, jiralert, custom bots…) accepts it.
-type WebhookConfig struct {
-	// ClientConfig is the HTTP client: endpoint (required), tls, headers,
-	// auth, timeout, proxy_url… A named squashed field: embedding would
-	// promote its Unmarshal and break confmap decoding of our own keys.
-	ClientConfig confighttp.ClientConfig `mapstructure:",squash"`
-	// SendResolved also sends resolved alerts (default true). When false,
-	// resolved alerts are left out and an all-resolved group sends nothing.
-	SendResolved bool `mapstructure:"send_resolved"`
-	// MaxAlerts caps the alerts of one payload; the rest are cut and counted
-	// in truncatedAlerts. 0 sends all.
-	MaxAlerts int `mapstructure:"max_alerts"`
-	// Template, when set, replaces the JSON payload: a Go text/template
-	// executed on the notification (see WebhookTemplateData) whose output is
-	// the request body.
-	Template string `mapstructure:"template"`
-	// ContentType of a templated body (default application/json).
-	ContentType string `mapstructure:"content_type"`
-
-	// prevent unkeyed literal initialization
-	_ struct{}
-}
-
-// NewDefaultWebhookConfig returns the webhook handler's defaults.
-func NewDefaultWebhookConfig() WebhookConfig {
-	cc := confighttp.NewDefaultClientConfig()
-	cc.Timeout = defaultHTTPTimeout
-	return WebhookConfig{ClientConfig: cc, SendResolved: true}
-}
-
-// Validate checks the endpoint, max_alerts and the template (parsed and
-// executed once on a sample notification).
-func (cfg *WebhookConfig) Validate() error {
-	var errs []error
-	if err := validateHTTPURL("endpoint", cfg.ClientConfig.Endpoint); err != nil {
-		errs = append(errs, err)
-	}
-	if cfg.MaxAlerts < 0 {
-		errs = append(errs, errors.New("max_alerts must be >= 0 (0 sends all alerts)"))
-	}
-	if cfg.Template != "" {
-		if err := checkTemplate("template", cfg.Template, WebhookTemplateData{Notification: sampleNotification()}); err != nil {
-			errs = append(errs, fmt.Errorf("template: %w", err))
-		}
-	} else if cfg.ContentType != "" {
-		errs = append(errs, errors.New("content_type applies only with template (the default payload is always application/json)"))
-	}
-	return errors.Join(errs...)
-}
-
-// WebhookTemplateData is what a webhook template executes on: the
-// notification after send_resolved and max_alerts are applied (so
-// .Alerts, .Status, .CommonLabels… and every Notification field), plus how
-// many alerts max_alerts cut.
-type WebhookTemplateData struct {
-	*Notification
-	TruncatedAlerts int
-}
 
 // WebhookHandler POSTs notifications to a URL.
 type WebhookHandler struct {
@@ -127,7 +64,7 @@ func (h *WebhookHandler) Close() error {
 // in the body ("term") and in the X-Otelcol-Chaos-Term header.
 func (h *WebhookHandler) Notify(ctx context.Context, n *Notification) error {
 	if !h.cfg.SendResolved {
-		n = n.withAlerts(n.Firing())
+		n = n.WithAlerts(n.Firing())
 		if len(n.Alerts) == 0 {
 			return nil
 		}
@@ -147,7 +84,7 @@ func (h *WebhookHandler) body(n *Notification) ([]byte, error) {
 	}
 	if h.tmpl != nil {
 		var b bytes.Buffer
-		if err := h.tmpl.Execute(&b, WebhookTemplateData{Notification: n.withAlerts(shown), TruncatedAlerts: truncated}); err != nil {
+		if err := h.tmpl.Execute(&b, WebhookTemplateData{Notification: n.WithAlerts(shown), TruncatedAlerts: truncated}); err != nil {
 			return nil, fmt.Errorf("template: %w", err)
 		}
 		return b.Bytes(), nil

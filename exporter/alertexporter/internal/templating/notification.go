@@ -1,4 +1,10 @@
-package notify // import "github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
+// Package templating is what the alert exporter's user templates see: the
+// Notification and Alert types they execute on, the functions they may call
+// (see Parse), and the sample data their checks at start-up execute them on.
+// The notify package sends notifications of these types; the exported
+// config package checks templates with this package, as it cannot import
+// notify (notify's handlers take config's types).
+package templating // import "github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/templating"
 
 import (
 	"time"
@@ -128,10 +134,10 @@ func common(alerts []Alert, get func(*Alert) map[string]string) map[string]strin
 	return out
 }
 
-// withAlerts returns a shallow copy of n holding alerts instead of its own:
+// WithAlerts returns a shallow copy of n holding alerts instead of its own:
 // handlers filter (send_resolved) or truncate (max_alerts) without touching
 // the caller's notification, which a retry will hand them again.
-func (n *Notification) withAlerts(alerts []Alert) *Notification {
+func (n *Notification) WithAlerts(alerts []Alert) *Notification {
 	c := *n
 	c.Alerts = alerts
 	return &c
