@@ -1,0 +1,57 @@
+package dashboard
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+type publisher struct {
+	component.StartFunc
+	component.ShutdownFunc
+	name string
+}
+
+func (*publisher) PublishRecords(plog.Logs)           {}
+func (*publisher) PublishScenario(ScenarioTransition) {}
+func (*publisher) PublishAlert(AlertTransition)       {}
+
+type other struct {
+	component.StartFunc
+	component.ShutdownFunc
+}
+
+func TestFind(t *testing.T) {
+	typ := component.MustNewType("chaos_dashboard")
+	a, b := &publisher{name: "a"}, &publisher{name: "b"}
+	idA, idB, idO := component.NewIDWithName(typ, "a"), component.NewIDWithName(typ, "b"), component.MustNewID("other")
+	tests := []struct {
+		name   string
+		exts   map[component.ID]component.Component
+		id     *component.ID
+		want   Publisher
+		wantOK bool
+	}{
+		{"none", map[component.ID]component.Component{idO: other{}}, nil, nil, false},
+		{"the only one", map[component.ID]component.Component{idA: a, idO: other{}}, nil, a, true},
+		{"several, none named", map[component.ID]component.Component{idA: a, idB: b}, nil, nil, false},
+		{"several, one named", map[component.ID]component.Component{idA: a, idB: b}, &idB, b, true},
+		{"named but not a publisher", map[component.ID]component.Component{idO: other{}}, &idO, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := Find(tt.exts, tt.id)
+			require.Equal(t, tt.wantOK, ok)
+			if tt.want == nil {
+				require.Nil(t, got)
+			} else {
+				require.Same(t, tt.want, got)
+			}
+		})
+	}
+}
