@@ -52,6 +52,10 @@ type Config struct {
 	// DrainTimeout is how long shutdown waits for queued notifications to
 	// be delivered before it stops delivery (what is left is checkpointed).
 	DrainTimeout time.Duration `mapstructure:"drain_timeout"`
+	// Dashboard names the chaos_dashboard extension to publish every
+	// alert transition to. Without it the exporter publishes to the only
+	// one configured, or to none.
+	Dashboard *component.ID `mapstructure:"dashboard"`
 	// Storage names a storage extension that keeps alert state and
 	// undelivered notifications across restarts.
 	Storage *component.ID `mapstructure:"storage"`

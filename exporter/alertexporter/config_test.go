@@ -54,6 +54,8 @@ func TestLoadConfig(t *testing.T) {
 	require.Equal(t, "#chaos", full.Handlers[2].Slack.Channel)
 	require.Equal(t, 30*time.Second, full.Handlers[4].ResendInterval)
 	require.Equal(t, "coordinator", full.Coordinator.String())
+	require.Equal(t, "chaos_dashboard/ops", full.Dashboard.String())
+	require.Nil(t, min.Dashboard, "by default, the only dashboard (if any)")
 	require.Equal(t, "file_storage", full.Storage.String())
 	compiled, err := rules.Compile(full.Rules)
 	require.NoError(t, err)

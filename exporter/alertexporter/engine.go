@@ -14,6 +14,7 @@ import (
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/notify"
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/rules"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/pkg/dashboard"
 )
 
 // engine is the exporter without the collector around it: records in,
@@ -30,6 +31,9 @@ type engine struct {
 	self   string
 	send   func(*notify.Notification) bool
 	onEval func(d time.Duration, counts map[lifecycle.State]int)
+	// dash is told every transition the lifecycle makes; nil without a
+	// dashboard (then it costs a nil check). Set before the engine runs.
+	dash dashboard.Publisher
 
 	mu          sync.Mutex
 	lastArrival time.Time // wall time data last arrived (or the start)
@@ -247,6 +251,7 @@ func (e *engine) evaluateLocked(at int64) {
 		}
 		e.logger.Debug("alert transition", zap.String("rule", t.Rule), zap.String("fingerprint", t.Fingerprint),
 			zap.String("from", string(t.From)), zap.String("to", string(t.To)), zap.Float64("value", t.Value))
+		e.publishLocked(&t)
 	}
 	e.disp.Update(view, e.now())
 	e.store.Forget(at - 4*int64(max(e.cfg.ResolvedRetention, time.Hour)))
@@ -256,6 +261,23 @@ func (e *engine) evaluateLocked(at int64) {
 	if e.onEval != nil {
 		e.onEval(time.Since(start), e.life.Counts())
 	}
+}
+
+// publishLocked tells the dashboard of a transition, at the wall time the
+// engine's clock says (t.At is the event time of the evaluation). It is
+// called under mu, at the transition, so the dashboard sees an alert's
+// transitions in the order they were made even when an ingest and a tick
+// evaluate in turn; the dashboard returns promptly. Every node evaluates
+// (a follower keeps the leader's state), so a follower publishes the
+// transitions its own engine makes, though only the leader notifies. The
+// maps are the alert's: the rules make new ones at every evaluation and
+// nothing changes them afterwards.
+func (e *engine) publishLocked(t *lifecycle.Transition) {
+	if e.dash == nil {
+		return
+	}
+	e.dash.PublishAlert(dashboard.AlertTransition{AtUnixNano: e.now().UnixNano(), Fingerprint: t.Fingerprint,
+		Rule: t.Rule, Labels: t.Labels, Annotations: t.Annotations, From: string(t.From), To: string(t.To), Value: t.Value})
 }
 
 // notifyAlert is the alert as handlers see it. Its times are event times,

@@ -20,6 +20,7 @@ import (
 	"github.com/otelcol-chaos/otelcol-chaos/internal/checkpoint"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/httpserve"
 	"github.com/otelcol-chaos/otelcol-chaos/pkg/coordination"
+	"github.com/otelcol-chaos/otelcol-chaos/pkg/dashboard"
 )
 
 // alertExporter is the collector component around the engine: it owns
@@ -63,6 +64,15 @@ func newAlertExporter(cfg *Config, set exporter.Settings) (*alertExporter, error
 }
 
 func (x *alertExporter) start(ctx context.Context, host component.Host) error {
+	// The dashboard first: a missing one fails Start before anything runs.
+	dash, err := dashboard.Lookup(host.GetExtensions(), x.cfg.Dashboard)
+	switch {
+	case errors.Is(err, dashboard.ErrAmbiguous):
+		x.set.Logger.Warn("alert exporter publishes to no dashboard", zap.Error(err))
+	case err != nil:
+		return err
+	}
+	x.eng.dash = dash
 	names := make([]string, len(x.cfg.Handlers))
 	for i := range x.cfg.Handlers {
 		names[i] = x.cfg.Handlers[i].Name

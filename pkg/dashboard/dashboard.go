@@ -6,6 +6,9 @@
 package dashboard // import "github.com/otelcol-chaos/otelcol-chaos/pkg/dashboard"
 
 import (
+	"errors"
+	"fmt"
+
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/pdata/plog"
 )
@@ -63,4 +66,38 @@ func Find(extensions map[component.ID]component.Component, id *component.ID) (p 
 		}
 	}
 	return p, p != nil
+}
+
+// Errors returned by Lookup.
+var (
+	// ErrNotFound: the dashboard a component names is not among the
+	// host's extensions (or is not a dashboard).
+	ErrNotFound = errors.New("no such dashboard extension; add it under extensions and service::extensions")
+	// ErrAmbiguous: the component names none and there are several.
+	ErrAmbiguous = errors.New("several dashboard extensions; set `dashboard` to name the one to publish to")
+)
+
+// Lookup is Find as a component's Start uses it, telling apart the cases
+// Find folds into ok == false, because they call for different answers:
+//
+//   - the publisher named by id, or the only one when id is nil: publish;
+//   - nil, nil: id is nil and there is none: publish nothing, silently
+//     (a collector without a dashboard is the common case);
+//   - nil, ErrAmbiguous: id is nil and there are several: publish nothing
+//     and warn once, since guessing would feed the wrong dashboard;
+//   - nil, an error wrapping ErrNotFound and naming id: fail Start, since
+//     the user asked for a dashboard that is not there.
+func Lookup(extensions map[component.ID]component.Component, id *component.ID) (Publisher, error) {
+	if p, ok := Find(extensions, id); ok {
+		return p, nil
+	}
+	if id != nil {
+		return nil, fmt.Errorf("dashboard %q: %w", id.String(), ErrNotFound)
+	}
+	for _, ext := range extensions {
+		if _, is := ext.(Publisher); is {
+			return nil, ErrAmbiguous // Find found none only because there are several
+		}
+	}
+	return nil, nil
 }

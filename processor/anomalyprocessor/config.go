@@ -52,6 +52,10 @@ type Config struct {
 	// CheckpointInterval is how often the state is checkpointed (and
 	// always at shutdown).
 	CheckpointInterval time.Duration `mapstructure:"checkpoint_interval"`
+	// Dashboard names the chaos_dashboard extension to publish the records
+	// this processor derives to. Without it the processor publishes to the
+	// only one configured, or to none.
+	Dashboard *component.ID `mapstructure:"dashboard"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}

@@ -38,6 +38,22 @@ func TestLoadConfig(t *testing.T) {
 	require.False(t, cfg.Detectors["unexpected_quiet"].Enabled)
 	require.True(t, cfg.Detectors["latency_anomaly"].Enabled, "unconfigured types keep their defaults")
 
+	require.Nil(t, cfg.Dashboard, "by default, the only dashboard (if any)")
+
+	cfg = createDefaultConfig().(*Config)
+	sub, err = cm.Sub(component.NewIDWithName(metadata.Type, "dashboard").String())
+	require.NoError(t, err)
+	require.NoError(t, sub.Unmarshal(cfg))
+	require.NoError(t, confmap.Validate(cfg))
+	want := createDefaultConfig().(*Config)
+	dashboardID := component.MustNewIDWithName("chaos_dashboard", "ops")
+	want.Dashboard = &dashboardID
+	require.Equal(t, want, cfg)
+
+	cfg = createDefaultConfig().(*Config)
+	sub, err = cm.Sub(component.NewIDWithName(metadata.Type, "custom").String())
+	require.NoError(t, err)
+	require.NoError(t, sub.Unmarshal(cfg))
 	ec := engineConfig(cfg)
 	require.Equal(t, 6.0, ec.Types[chaosconv.AnomalyEventSpike].Threshold)
 	require.False(t, ec.Types[chaosconv.AnomalyUnexpectedQuiet].Enabled)

@@ -20,6 +20,7 @@ import (
 	"github.com/otelcol-chaos/otelcol-chaos/internal/periodic"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/retrybuf"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/telemetryattr"
+	"github.com/otelcol-chaos/otelcol-chaos/pkg/dashboard"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/checkpointv2"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/detect"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/anomalyprocessor/internal/metadata"
@@ -49,6 +50,9 @@ type anomalyProcessor struct {
 
 	store   storage.Client   // nil without a storage extension
 	pending *retrybuf.Buffer // derived records the next consumer refused
+	// dash is the dashboard the derived records are published to, nil
+	// without one (then publishing costs a nil check). Set at Start.
+	dash dashboard.Publisher
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -81,6 +85,15 @@ func (p *anomalyProcessor) Capabilities() consumer.Capabilities {
 // Start restores the detector state when storage is configured, then
 // starts the wall-clock ticker (silence, retries, checkpoints).
 func (p *anomalyProcessor) Start(ctx context.Context, host component.Host) error {
+	// The dashboard first: a missing one fails Start before storage opens.
+	dash, err := dashboard.Lookup(host.GetExtensions(), p.cfg.Dashboard)
+	switch {
+	case errors.Is(err, dashboard.ErrAmbiguous):
+		p.set.Logger.Warn("anomaly: publishing to no dashboard", zap.Error(err))
+	case err != nil:
+		return err
+	}
+	p.dash = dash
 	if p.cfg.Storage != nil {
 		client, err := checkpoint.Open(ctx, host, *p.cfg.Storage, component.KindProcessor, p.set.ID)
 		if err != nil {
@@ -229,6 +242,7 @@ func (p *anomalyProcessor) ConsumeLogs(ctx context.Context, ld plog.Logs) error 
 	p.engine.Settle()
 	out := p.drainLocked()
 	p.mu.Unlock()
+	p.publish(out)
 	p.emit(ctx, out)
 	return nil
 }
@@ -246,10 +260,25 @@ func (p *anomalyProcessor) tick(ctx context.Context) {
 	}
 	out := p.drainLocked()
 	p.mu.Unlock()
+	// Retried records were published when they were derived, not again now.
 	for _, ld := range p.pending.Take() {
 		p.emit(ctx, ld)
 	}
+	p.publish(out)
 	p.emit(ctx, out)
+}
+
+// publish hands the dashboard the records drainLocked just derived
+// (anomalies, trends, forecasts, health), before emit hands them on: the
+// next consumer may change them, and a refused batch is emitted again from
+// the retry buffer, which must not publish it twice. They are their own
+// plog.Logs, apart from the summaries passing through (which the analytics
+// processor publishes), so publishing needs no copy and no filtering.
+func (p *anomalyProcessor) publish(out plog.Logs) {
+	if p.dash == nil || out == (plog.Logs{}) {
+		return
+	}
+	p.dash.PublishRecords(out)
 }
 
 // drainLocked encodes the engine's output; the zero plog.Logs means none.

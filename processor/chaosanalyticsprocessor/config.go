@@ -52,6 +52,12 @@ type Config struct {
 	// always at shutdown).
 	CheckpointInterval time.Duration `mapstructure:"checkpoint_interval"`
 
+	// Dashboard names the chaos_dashboard extension to publish the
+	// buckets this processor emits, and the scenario transitions it sees,
+	// to. Without it the processor publishes to the only one configured,
+	// or to none.
+	Dashboard *component.ID `mapstructure:"dashboard"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
 }

@@ -18,6 +18,7 @@ func TestLoadConfig(t *testing.T) {
 	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
 	require.NoError(t, err)
 	storage := component.MustNewID("file_storage")
+	dashboardID := component.MustNewIDWithName("chaos_dashboard", "ops")
 	tests := []struct {
 		id   component.ID
 		want *Config
@@ -38,6 +39,11 @@ func TestLoadConfig(t *testing.T) {
 			Storage:            &storage,
 			CheckpointInterval: 30 * time.Second,
 		}},
+		{component.NewIDWithName(metadata.Type, "dashboard"), func() *Config {
+			cfg := createDefaultConfig().(*Config)
+			cfg.Dashboard = &dashboardID
+			return cfg
+		}()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id.String(), func(t *testing.T) {

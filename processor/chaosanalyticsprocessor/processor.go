@@ -20,6 +20,7 @@ import (
 	"github.com/otelcol-chaos/otelcol-chaos/internal/periodic"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/retrybuf"
 	"github.com/otelcol-chaos/otelcol-chaos/internal/telemetryattr"
+	"github.com/otelcol-chaos/otelcol-chaos/pkg/dashboard"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/chaosanalyticsprocessor/internal/aggregate"
 	"github.com/otelcol-chaos/otelcol-chaos/processor/chaosanalyticsprocessor/internal/metadata"
 )
@@ -50,8 +51,12 @@ type analyticsProcessor struct {
 	last    aggregate.Stats  // counters already reported to telemetry
 
 	store storage.Client // nil without a storage extension
-	stop  chan struct{}
-	wg    sync.WaitGroup
+	// dash is the dashboard the processor publishes to, nil without one:
+	// every publishing path is behind a nil check, so a collector without
+	// a dashboard pays nothing for it. Set at Start, before any call.
+	dash dashboard.Publisher
+	stop chan struct{}
+	wg   sync.WaitGroup
 }
 
 func newProcessor(cfg *Config, set processor.Settings, next consumer.Logs) (*analyticsProcessor, error) {
@@ -112,6 +117,15 @@ func (p *analyticsProcessor) Capabilities() consumer.Capabilities {
 // Start restores the checkpoint, if storage is configured, and starts the
 // wall-clock ticker that closes buckets when events stop arriving.
 func (p *analyticsProcessor) Start(ctx context.Context, host component.Host) error {
+	// The dashboard first: a missing one fails Start before storage opens.
+	dash, err := dashboard.Lookup(host.GetExtensions(), p.cfg.Dashboard)
+	switch {
+	case errors.Is(err, dashboard.ErrAmbiguous):
+		p.set.Logger.Warn("chaos_analytics: publishing to no dashboard", zap.Error(err))
+	case err != nil:
+		return err
+	}
+	p.dash = dash
 	if p.cfg.Storage != nil {
 		client, err := checkpoint.Open(ctx, host, *p.cfg.Storage, component.KindProcessor, p.set.ID)
 		if err != nil {
@@ -145,6 +159,7 @@ func (p *analyticsProcessor) Shutdown(ctx context.Context) error {
 	p.agg.Flush()
 	out := p.drainLocked()
 	p.mu.Unlock()
+	p.publish(out)
 	p.emit(ctx, out)
 	return nil
 }
@@ -194,6 +209,10 @@ func (p *analyticsProcessor) ConsumeLogs(ctx context.Context, ld plog.Logs) erro
 		}
 	}
 	out := p.apply(ctx, in)
+	if p.dash != nil {
+		p.publishScenarios(in)
+		p.publish(out)
+	}
 	p.emit(ctx, out)
 	return nil
 }
@@ -296,10 +315,45 @@ func (p *analyticsProcessor) tick(ctx context.Context) {
 	p.agg.Tick(p.now(), p.cfg.IdleFlush)
 	out := p.drainLocked()
 	p.mu.Unlock()
+	// Retried summaries were published when they closed, not again now.
 	for _, ld := range p.pending.Take() {
 		p.emit(ctx, ld)
 	}
+	p.publish(out)
 	p.emit(ctx, out)
+}
+
+// publish hands the summaries drainLocked just produced to the dashboard.
+// It is called once per closed bucket, where the bucket is produced and
+// before emit hands it on: the next consumer may change it, and a refused
+// batch is emitted again from the retry buffer, which must not publish it
+// twice. What passes through (events, and upstream summaries this
+// processor does not merge) is not this processor's and is not published.
+//
+// Every summary is published as final, including an agent's: the
+// producer mark (chaos.bucket.producer) is on every summary, a gateway's
+// merge as much as an agent's partial, so nothing in the processor tells a
+// partial from a final bucket. Which buckets are final is the deployment's
+// choice: the dashboard belongs on the collector whose summaries are
+// final (the gateway), and an agent without a dashboard extension
+// publishes nothing.
+func (p *analyticsProcessor) publish(out plog.Logs) {
+	if p.dash == nil || out == (plog.Logs{}) {
+		return
+	}
+	p.dash.PublishRecords(out)
+}
+
+// publishScenarios hands the dashboard the scenario transitions among the
+// events of an accepted batch (a refused one is retried and published
+// then), with their service (the resource's service.name).
+func (p *analyticsProcessor) publishScenarios(in *inbound) {
+	for i := range in.events {
+		if e := &in.events[i]; e.Kind == chaosconv.KindScenarioTransition {
+			p.dash.PublishScenario(dashboard.ScenarioTransition{AtUnixNano: e.TimeUnixNano, Service: in.services[i],
+				From: e.ScenarioFrom, To: e.ScenarioTo})
+		}
+	}
 }
 
 // drainLocked encodes the buckets closed so far into one plog.Logs (empty

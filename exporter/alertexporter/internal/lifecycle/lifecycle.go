@@ -47,6 +47,9 @@ type Transition struct {
 	Fingerprint string            `json:"fingerprint"`
 	Rule        string            `json:"rule"`
 	Labels      map[string]string `json:"labels"`
+	// Annotations are the alert's as of the transition (those of the
+	// evaluation that last saw its condition hold).
+	Annotations map[string]string `json:"annotations,omitempty"`
 	From        State             `json:"from"` // "" = inactive
 	To          State             `json:"to"`   // "" = inactive
 	Value       float64           `json:"value"`
@@ -145,7 +148,8 @@ func (m *Manager) record(a *Alert, from State, at int64) Transition {
 }
 
 func (m *Manager) recordTo(a *Alert, from, to State, at int64) Transition {
-	t := Transition{At: at, Fingerprint: a.Fingerprint, Rule: a.Rule, Labels: a.Labels, From: from, To: to, Value: a.Value}
+	t := Transition{At: at, Fingerprint: a.Fingerprint, Rule: a.Rule, Labels: a.Labels, Annotations: a.Annotations,
+		From: from, To: to, Value: a.Value}
 	m.history.Add(t)
 	return t
 }

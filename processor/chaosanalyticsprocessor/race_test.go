@@ -1,0 +1,5 @@
+//go:build race
+
+package chaosanalyticsprocessor
+
+const raceEnabled = true
