@@ -75,26 +75,34 @@ fuzz:
 distribution-test: build
 	OTELCOL_CHAOS_BINARY=$(COLLECTOR) $(GO) test -race -count=1 -v ./test/distribution/
 
-## e2e: the built binary against real Prometheus tools (Debian's
-## prometheus and prometheus-alertmanager, installed once if missing) on
+## e2e: the built binary against real tools (Debian's prometheus,
+## prometheus-alertmanager and chromium, installed once if missing) on
 ## loopback, fed by chaosgen: a fault storm must make an alert appear in
 ## Alertmanager and calm traffic resolve it; every dashboard query must answer
-## in Prometheus; the Prometheus alerting rules pass promtool's tests
+## in Prometheus; the Prometheus alerting rules pass promtool's tests; the
+## chaos_dashboard page, in chromium, follows the data live and reconnects
+## after a restart (screenshots in build/e2e-screenshots)
 SUDO         ?= $(if $(filter 0,$(shell id -u)),,sudo)
 ALERTMANAGER ?= prometheus-alertmanager
 PROMETHEUS   ?= prometheus
 PROMTOOL     ?= promtool
-E2E_PACKAGES := prometheus prometheus-alertmanager
+CHROMIUM     ?= chromium
+E2E_PACKAGES := prometheus prometheus-alertmanager chromium
 CHAOSGEN     := $(CURDIR)/build/chaosgen
 E2E_TIMEOUT  ?= 15m
 e2e: build
-	@missing=""; for c in $(ALERTMANAGER) $(PROMETHEUS) $(PROMTOOL); do command -v $$c >/dev/null || missing=yes; done; \
+	@missing=""; for c in $(ALERTMANAGER) $(PROMETHEUS) $(PROMTOOL) $(CHROMIUM); do command -v $$c >/dev/null || missing=yes; done; \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(E2E_PACKAGES); fi
 	$(GO) build -o $(CHAOSGEN) ./cmd/chaosgen
-	am=$$(command -v $(ALERTMANAGER)) && prom=$$(command -v $(PROMETHEUS)) && promtool=$$(command -v $(PROMTOOL)) || \
-		{ echo "e2e: $(ALERTMANAGER), $(PROMETHEUS) or $(PROMTOOL) not on PATH" >&2; exit 1; }; \
+	am=$$(command -v $(ALERTMANAGER)) && prom=$$(command -v $(PROMETHEUS)) && promtool=$$(command -v $(PROMTOOL)) && \
+		chromium=$$(command -v $(CHROMIUM)) || \
+		{ echo "e2e: $(ALERTMANAGER), $(PROMETHEUS), $(PROMTOOL) or $(CHROMIUM) not on PATH" >&2; exit 1; }; \
+	mkdir -p build/e2e-screenshots; \
 	OTELCOL_CHAOS_BINARY=$(COLLECTOR) ALERTMANAGER_BINARY=$$am PROMETHEUS_BINARY=$$prom PROMTOOL=$$promtool CHAOSGEN=$(CHAOSGEN) \
-		$(GO) test -count=1 -v -timeout $(E2E_TIMEOUT) -skip '^Test(Fleet|Soak)$$' ./test/e2e/
+	CHROMIUM_BINARY=$$chromium DASHBOARD_SCREENSHOTS=$(CURDIR)/build/e2e-screenshots \
+		$(GO) test -count=1 -v -timeout $(E2E_TIMEOUT) -skip '^Test(Fleet|Soak)$$' ./test/e2e/ && \
+	CHROMIUM=$$chromium DASHBOARD_SCREENSHOTS=$(CURDIR)/build/e2e-screenshots/page \
+		$(GO) test -tags browser -count=1 -v -run Browser ./extension/chaosdashboardextension/internal/web/
 
 ## e2e-fleet: on loopback, a real etcd (embedded, in a child process), two
 ## gateways and three agents of the built binary and a reference collector,

@@ -24,6 +24,7 @@ const (
 	envChaosgen     = "CHAOSGEN"
 	envPrometheus   = "PROMETHEUS_BINARY"
 	envPromtool     = "PROMTOOL"
+	envChromium     = "CHROMIUM_BINARY"
 )
 
 // requireEnv returns the named variables' values. It skips the test when
@@ -32,14 +33,14 @@ const (
 func requireEnv(t *testing.T, names ...string) []string {
 	t.Helper()
 	anySet := false
-	for _, n := range []string{envCollector, envAlertmanager, envChaosgen, envPrometheus, envPromtool} {
+	for _, n := range []string{envCollector, envAlertmanager, envChaosgen, envPrometheus, envPromtool, envChromium} {
 		if os.Getenv(n) != "" {
 			anySet = true
 		}
 	}
 	if !anySet {
-		t.Skipf("%s, %s, %s, %s and %s are not set: run `make e2e`, which installs prometheus and prometheus-alertmanager, builds the collector and chaosgen, and sets them",
-			envCollector, envAlertmanager, envChaosgen, envPrometheus, envPromtool)
+		t.Skipf("%s, %s, %s, %s, %s and %s are not set: run `make e2e`, which installs prometheus, prometheus-alertmanager and chromium, builds the collector and chaosgen, and sets them",
+			envCollector, envAlertmanager, envChaosgen, envPrometheus, envPromtool, envChromium)
 	}
 	vals := make([]string, len(names))
 	for i, n := range names {

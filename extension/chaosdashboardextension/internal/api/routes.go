@@ -1,0 +1,91 @@
+package api
+
+import "github.com/otelcol-chaos/otelcol-chaos/extension/chaosdashboardextension/internal/store"
+
+// The routes' answers; every list is non-nil (written [], never null).
+
+func (h *handler) stats(params) (any, error) { return h.store.Stats(), nil }
+
+type bucketsBody struct {
+	Buckets []store.Bucket `json:"buckets"`
+}
+
+func (h *handler) buckets(p params) (any, error) {
+	q, err := h.query(p)
+	if err != nil {
+		return nil, err
+	}
+	if q.Width, err = p.width(); err != nil {
+		return nil, err
+	}
+	return bucketsBody{Buckets: h.store.Buckets(q)}, nil
+}
+
+func (h *handler) impact(p params) (any, error) {
+	q, err := h.query(p)
+	if err != nil {
+		return nil, err
+	}
+	return h.store.Impact(q), nil
+}
+
+// query reads the scope, key and window shared by buckets and impact.
+func (h *handler) query(p params) (store.Query, error) {
+	scope, key, err := p.scope()
+	if err != nil {
+		return store.Query{}, err
+	}
+	from, to, err := p.window(h.store, scope)
+	if err != nil {
+		return store.Query{}, err
+	}
+	return store.Query{Scope: scope, Key: key, From: from, To: to}, nil
+}
+
+type anomaliesBody struct {
+	Anomalies []store.Anomaly `json:"anomalies"`
+}
+
+func (h *handler) anomalies(p params) (any, error) {
+	since, _, err := p.time(paramSince)
+	if err != nil {
+		return nil, err
+	}
+	state, err := p.state()
+	if err != nil {
+		return nil, err
+	}
+	return anomaliesBody{Anomalies: h.store.Anomalies(since, state)}, nil
+}
+
+type healthBody struct {
+	Health []store.Health `json:"health"`
+}
+
+func (h *handler) health(params) (any, error) { return healthBody{Health: h.store.Health()}, nil }
+
+type trendsBody struct {
+	Trends    []store.Trend    `json:"trends"`
+	Forecasts []store.Forecast `json:"forecasts"`
+}
+
+func (h *handler) trends(params) (any, error) {
+	t, f := h.store.Trends()
+	return trendsBody{Trends: t, Forecasts: f}, nil
+}
+
+type alertsBody struct {
+	Active  []store.Transition `json:"active"`
+	History []store.Transition `json:"history"`
+}
+
+func (h *handler) alerts(p params) (any, error) {
+	limit, err := p.limit()
+	if err != nil {
+		return nil, err
+	}
+	active, history := h.store.Alerts(limit)
+	return alertsBody{Active: active, History: history}, nil
+}
+
+func (h *handler) fleetView(params) (any, error) { return h.fleet().normalized(), nil }

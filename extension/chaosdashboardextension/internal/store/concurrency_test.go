@@ -1,0 +1,60 @@
+package store
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/otelcol-chaos/otelcol-chaos/extension/chaosdashboardextension/internal/stream"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/pkg/dashboard"
+)
+
+// TestConcurrentUse: writers and readers at once (run with -race); every
+// write is accounted for.
+func TestConcurrentUse(t *testing.T) {
+	s, c := newStore(t, Config{})
+	out := newSink(t, true)
+	const writers, perWriter = 4, 50
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range perWriter {
+				start := minute(w*perWriter + i)
+				s.Ingest(logs(spec{start: start, events: 1},
+					spec{scope: chaosconv.ScopeService, key: "svc", start: start, events: 1}), out)
+				s.AddAlert(alert("fp", "", AlertFiring, start), out)
+				s.AddScenario(dashboard.ScenarioTransition{AtUnixNano: start.UnixNano(), To: "x"}, out)
+			}
+		})
+	}
+	for range 2 {
+		wg.Go(func() {
+			for range perWriter {
+				asOf, _ := s.AsOf()
+				q := Query{Scope: chaosconv.ScopeGlobal, From: asOf.Add(-time.Hour), To: asOf}
+				_ = s.Buckets(q)
+				_ = s.Impact(q)
+				_ = s.Stats()
+				_, _ = s.Alerts(10)
+				_ = s.Anomalies(time.Time{}, StateAll)
+				_ = s.Series()
+			}
+		})
+	}
+	wg.Wait()
+	n := int64(writers * perWriter)
+	require.Equal(t, 2*n, c.stored[KindBucket]+c.refused[ReasonTooOld])
+	require.Len(t, s.Buckets(Query{Scope: chaosconv.ScopeGlobal, From: t0, To: minute(int(n))}), int(n))
+	byType := map[string]int64{}
+	for _, m := range out.take() {
+		byType[m.Type]++
+	}
+	require.Equal(t, c.stored[KindBucket], byType[stream.TypeBucket], "one message per stored bucket")
+	require.Equal(t, n, byType[stream.TypeAlertFired])
+	require.Equal(t, n, byType[stream.TypeScenario])
+	require.LessOrEqual(t, byType[stream.TypeImpact], n)
+	require.Positive(t, byType[stream.TypeImpact])
+}
