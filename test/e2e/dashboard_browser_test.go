@@ -267,7 +267,7 @@ func (b *browser) screenshot(t *testing.T, dir, name string) {
 type streamProbe struct {
 	mu      sync.Mutex
 	arrived map[string]time.Time
-	wake  chan struct{}
+	wake    chan struct{}
 }
 
 func newStreamProbe(t *testing.T, url string) *streamProbe {
