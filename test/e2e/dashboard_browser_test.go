@@ -117,7 +117,7 @@ func TestDashboardPageInChromium(t *testing.T) {
 	// The baseline, dated before the incident (see shiftProxy).
 	proxyURL, _ := startShiftProxy(t, events, -(2*incidentDuration + time.Minute))
 	runChaosgen(t, chaosgen, chaosgenTimeout, "-fast", "-scenario", "baseline", "-duration", baselineDuration.String(), "-endpoint", proxyURL)
-	b.requireWithin(t, probe, "bucket", "the charts", `Number(document.querySelector("#charts").dataset.bucketCount) > 0`)
+	b.requireWithin(t, probe, "bucket@global", "the charts", `Number(document.querySelector("#charts").dataset.bucketCount) > 0`)
 	// The statistics cards follow (the page refetches /stats at most
 	// every 2 s while buckets arrive).
 	b.waitFor(t, 5*time.Second, "the events card counts the baseline",
@@ -167,7 +167,7 @@ func TestDashboardPageInChromium(t *testing.T) {
 	// Live again: traffic after the restart reaches the charts.
 	probe = newStreamProbe(t, fmt.Sprintf("ws://127.0.0.1:%d/api/v1/stream", dashPort))
 	runChaosgen(t, chaosgen, chaosgenTimeout, "-fast", "-scenario", "baseline", "-duration", "3m", "-endpoint", events)
-	b.requireWithin(t, probe, "bucket", "the charts after the restart", `Number(document.querySelector("#charts").dataset.bucketCount) > 0`)
+	b.requireWithin(t, probe, "bucket@global", "the charts after the restart", `Number(document.querySelector("#charts").dataset.bucketCount) > 0`)
 	b.screenshot(t, shots, "05-reconnected")
 }
 
@@ -263,7 +263,8 @@ func (b *browser) screenshot(t *testing.T, dir, name string) {
 }
 
 // streamProbe is a WebSocket client of the dashboard's stream that records
-// when the first message of each type arrived.
+// when the first message of each type (and of each type and scope)
+// arrived.
 type streamProbe struct {
 	mu      sync.Mutex
 	arrived map[string]time.Time
@@ -286,13 +287,17 @@ func newStreamProbe(t *testing.T, url string) *streamProbe {
 				return
 			}
 			at := time.Now()
-			var m struct{ Type string }
+			var m struct{ Type, Scope string }
 			if json.Unmarshal(data, &m) != nil {
 				continue
 			}
 			p.mu.Lock()
-			if _, ok := p.arrived[m.Type]; !ok {
-				p.arrived[m.Type] = at
+			// By type, and by type and scope ("bucket@global"): the
+			// charts show global buckets only.
+			for _, k := range []string{m.Type, m.Type + "@" + m.Scope} {
+				if _, ok := p.arrived[k]; !ok {
+					p.arrived[k] = at
+				}
 			}
 			p.mu.Unlock()
 			select {
