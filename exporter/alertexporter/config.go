@@ -83,6 +83,8 @@ type HandlerConfig struct {
 	Slack        *config.SlackConfig        `mapstructure:"slack"`
 	PagerDuty    *config.PagerDutyConfig    `mapstructure:"pagerduty"`
 	Alertmanager *config.AlertmanagerConfig `mapstructure:"alertmanager"`
+	// Abort stops the chaos when its rules fire (the guardrail handler).
+	Abort *config.AbortConfig `mapstructure:"abort"`
 }
 
 var _ component.Config = (*Config)(nil)
@@ -92,7 +94,8 @@ var (
 	errNoRules       = errors.New("rules: at least one rule is needed")
 	errNoHandlers    = errors.New("handlers: at least one handler is needed (e.g. `- name: log` with `log: {}`)")
 	errHandlerName   = errors.New("handler needs a unique, non-empty name")
-	errHandlerKind   = errors.New("handler must set exactly one of log, webhook, slack, pagerduty, alertmanager")
+	errHandlerKind   = errors.New("handler must set exactly one of log, webhook, slack, pagerduty, alertmanager, abort")
+	errAbortRule     = errors.New("abort::rules names a rule that is not configured")
 	errInterval      = errors.New("evaluation_interval must be positive")
 	errBucketWidth   = errors.New("bucket_width must be 0 (the finest width the records carry) or a whole number of seconds")
 	errRoute         = errors.New("route")
@@ -151,13 +154,31 @@ func (cfg *Config) Validate() error {
 		if h.ResendInterval < 0 {
 			errs = append(errs, fmt.Errorf("handlers[%d] (%s): %w", i, h.Name, errResend))
 		}
+		if h.Abort != nil {
+			errs = append(errs, cfg.validateAbort(i, &h)...)
+		}
 	}
 	return errors.Join(errs...)
 }
 
+// validateAbort checks an abort handler's settings and that each rule it
+// names is configured (a typo would leave the guardrail silently unarmed).
+func (cfg *Config) validateAbort(i int, h *HandlerConfig) []error {
+	var errs []error
+	if err := h.Abort.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("handlers[%d] (%s): abort: %w", i, h.Name, err))
+	}
+	for _, name := range h.Abort.Rules {
+		if name != "" && !slices.ContainsFunc(cfg.Rules, func(r config.RuleConfig) bool { return r.Name == name }) {
+			errs = append(errs, fmt.Errorf("handlers[%d] (%s): %w: %q (add it under rules, or fix the name)", i, h.Name, errAbortRule, name))
+		}
+	}
+	return errs
+}
+
 func (h *HandlerConfig) kinds() int {
 	n := 0
-	for _, set := range []bool{h.Log != nil, h.Webhook != nil, h.Slack != nil, h.PagerDuty != nil, h.Alertmanager != nil} {
+	for _, set := range []bool{h.Log != nil, h.Webhook != nil, h.Slack != nil, h.PagerDuty != nil, h.Alertmanager != nil, h.Abort != nil} {
 		if set {
 			n++
 		}
@@ -190,6 +211,10 @@ func (h *HandlerConfig) Unmarshal(conf *confmap.Conf) error {
 	if conf.IsSet("alertmanager") {
 		c := config.NewDefaultAlertmanagerConfig()
 		h.Alertmanager = &c
+	}
+	if conf.IsSet("abort") {
+		c := config.NewDefaultAbortConfig()
+		h.Abort = &c
 	}
 	return conf.Unmarshal(h)
 }

@@ -68,8 +68,10 @@ type owed struct {
 }
 
 func newEngine(cfg *Config, compiled []*rules.Rule, handlers []dispatch.Handler, logger *zap.Logger) *engine {
+	eval := rules.NewEvaluator(compiled)
+	eval.SetLogger(logger)
 	return &engine{cfg: cfg, logger: logger, now: time.Now,
-		store: rules.NewStore(compiled), eval: rules.NewEvaluator(compiled),
+		store: rules.NewStore(compiled), eval: eval,
 		life: lifecycle.NewManager(compiled, cfg.ResolvedRetention, cfg.HistorySize),
 		disp: dispatch.New(cfg.Route, handlers)}
 }
@@ -93,12 +95,28 @@ type item struct {
 // do not rewind it.
 func (e *engine) ingest(ld plog.Logs) (bad int) {
 	var items []item
+	var starts []rules.StartMarker
 	var b chaosconv.Bucket
+	var ev chaosconv.Event
 	impactCfg := chaosconv.DefaultImpactConfig()
+	// Set once at construction: whether a steady_state rule reads starts.
+	wantStarts := e.store.WantsMarkers()
 	for _, rl := range ld.ResourceLogs().All() {
 		for _, sl := range rl.ScopeLogs().All() {
 			for _, lr := range sl.LogRecords().All() {
 				switch lr.EventName() {
+				case chaosconv.RecordEvent:
+					if !wantStarts {
+						continue
+					}
+					m, ok, err := startOf(rl, lr, &ev)
+					if err != nil {
+						bad++
+						continue
+					}
+					if ok {
+						starts = append(starts, m)
+					}
 				case chaosconv.RecordBucket:
 					if err := chaosconv.DecodeBucket(lr, &b); err != nil {
 						bad++
@@ -133,11 +151,20 @@ func (e *engine) ingest(ld plog.Logs) (bad int) {
 			}
 		}
 	}
-	if len(items) == 0 {
+	if len(items) == 0 && len(starts) == 0 {
 		return bad
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	// Starts are stored as they come, not evaluated at: a rule reads the
+	// newest start at or before its evaluation time, so the order they
+	// arrive in among the buckets does not matter.
+	for _, m := range starts {
+		e.store.AddStart(m)
+	}
+	if len(items) == 0 {
+		return bad
+	}
 	items = e.placeLocked(items)
 	slices.SortStableFunc(items, func(a, b item) int { return cmp.Compare(a.at, b.at) })
 	e.lastArrival = e.now()

@@ -57,7 +57,8 @@ func newAlertExporter(cfg *Config, set exporter.Settings) (*alertExporter, error
 		if repeat == 0 && h.Alertmanager != nil {
 			repeat = time.Minute // within Alertmanager's default resolve_timeout (5m)
 		}
-		handlers = append(handlers, dispatch.Handler{Name: h.Name, SendResolved: h.sendResolved(), Repeat: repeat})
+		// A resolved alert never aborts: the abort handler is not told of them.
+		handlers = append(handlers, dispatch.Handler{Name: h.Name, SendResolved: h.sendResolved() && h.Abort == nil, Repeat: repeat})
 	}
 	eng := newEngine(cfg, compiled, handlers, set.Logger)
 	return &alertExporter{cfg: cfg, set: set, eng: eng, wake: make(chan struct{}, 1), stop: make(chan struct{})}, nil
@@ -88,8 +89,27 @@ func (x *alertExporter) start(ctx context.Context, host component.Host) error {
 	if err != nil {
 		return err
 	}
+	aborts := map[string]*notify.AbortHandler{}
+	var abortTargets []string
+	for i, h := range handlers {
+		if ah, ok := h.(*notify.AbortHandler); ok {
+			aborts[ah.Name()] = ah
+			abortTargets = append(abortTargets, x.cfg.Handlers[i].Abort.Target.Kind())
+		}
+	}
+	tel.startAborts(abortTargets)
+	onResult := tel.delivered
+	if len(aborts) > 0 {
+		// The abort handlers count and log the targets given up on.
+		onResult = func(handler string, n *notify.Notification, err error, attempts int) {
+			tel.delivered(handler, n, err, attempts)
+			if ah := aborts[handler]; ah != nil {
+				ah.Result(n, err, attempts)
+			}
+		}
+	}
 	x.deliverer, err = notify.NewDeliverer(handlers, notify.DelivererSettings{Config: x.cfg.Delivery,
-		OnResult: tel.delivered, Logger: x.set.Logger})
+		OnResult: onResult, Logger: x.set.Logger})
 	if err != nil {
 		for _, h := range handlers {
 			if c, ok := h.(interface{ Close() error }); ok {
@@ -141,6 +161,15 @@ func (x *alertExporter) buildHandlers(ctx context.Context, host component.Host) 
 			hd, err = notify.NewPagerDutyHandler(ctx, h.Name, h.PagerDuty, host, ts)
 		case h.Alertmanager != nil:
 			hd, err = notify.NewAlertmanagerHandler(ctx, h.Name, h.Alertmanager, host, ts)
+		case h.Abort != nil:
+			// Like every handler, it is called only on the leader when a
+			// coordinator is configured (engine.deliver): one collector of
+			// a fleet stops the chaos.
+			hd, err = notify.NewAbortHandler(ctx, h.Name, h.Abort, host, ts, notify.AbortSettings{
+				ExperimentLabel: rules.LabelExperiment,
+				Logger:          x.set.Logger.Named("abort"),
+				OnAbort:         x.tel.aborted,
+			})
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("handler %q: %w", h.Name, err))

@@ -45,14 +45,17 @@ func TestMetadata(t *testing.T) {
 	}, 10*time.Second, 10*time.Millisecond)
 	require.Equal(t, int64(1), counter(tel, "otelcol_exporter_alert_notifications_sent", "hook"))
 	require.Equal(t, int64(1), counter(tel, "otelcol_exporter_alert_bad_records", ""))
+	require.Eventually(t, func() bool { return counter(tel, "otelcol_exporter_alert_aborts", "") == 1 },
+		10*time.Second, 10*time.Millisecond, "the dry-run abort handler counted once")
 
-	require.Len(t, md.Metrics(), 6)
+	require.Len(t, md.Metrics(), 7)
 	metadatatest.CheckTelemetry(t, md, tel, metadata.ScopeName)
 }
 
 // startStormExporter starts an exporter with a fault_rate rule, a webhook
-// handler "hook" on a loopback sink and a handler "refuser" whose server
-// answers 400 (a permanent failure), fast timings, telemetry on tel.
+// handler "hook" on a loopback sink, a handler "refuser" whose server
+// answers 400 (a permanent failure) and a dry-run abort handler "guard",
+// fast timings, telemetry on tel.
 func startStormExporter(t *testing.T, tel *componenttest.Telemetry) (*exporterWithAPI, *webhookSink) {
 	t.Helper()
 	sink := &webhookSink{}
@@ -70,7 +73,13 @@ func startStormExporter(t *testing.T, tel *componenttest.Telemetry) (*exporterWi
 		GroupInterval: 100 * time.Millisecond, RepeatInterval: time.Hour}
 	hook, refused := config.NewDefaultWebhookConfig(), config.NewDefaultWebhookConfig()
 	hook.ClientConfig.Endpoint, refused.ClientConfig.Endpoint = srv.URL, refuser.URL
-	cfg.Handlers = []HandlerConfig{{Name: "hook", Webhook: &hook}, {Name: "refuser", Webhook: &refused}}
+	guard := config.NewDefaultAbortConfig()
+	guard.Rules, guard.DryRun = []string{"Storm"}, true
+	guard.Feedback.ClientConfig.Endpoint = "" // no chaos receiver here
+	stop := config.NewDefaultHTTPTargetConfig()
+	stop.ClientConfig.Endpoint = refuser.URL // dry run: never called
+	guard.Target.HTTP = &stop
+	cfg.Handlers = []HandlerConfig{{Name: "hook", Webhook: &hook}, {Name: "refuser", Webhook: &refused}, {Name: "guard", Abort: &guard}}
 	cfg.API.Enabled = true
 	cfg.API.ServerConfig.NetAddr.Endpoint = freeLoopbackAddr(t)
 	require.NoError(t, cfg.Validate())

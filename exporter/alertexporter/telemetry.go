@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/internal/lifecycle"
@@ -66,6 +67,24 @@ func (t *telemetry) delivered(handler string, _ *notify.Notification, err error,
 		return
 	}
 	t.tb.ExporterAlertNotificationsSent.Add(context.Background(), 1, opt)
+}
+
+// startAborts starts the aborts counter at 0 for every outcome of each
+// abort handler's target kind, so an alerting rule on failed aborts finds
+// the series before the first failure.
+func (t *telemetry) startAborts(targets []string) {
+	for _, target := range targets {
+		for _, outcome := range []string{notify.AbortStopped, notify.AbortAlreadyStopped, notify.AbortDryRun, notify.AbortFailed} {
+			t.tb.ExporterAlertAborts.Add(context.Background(), 0,
+				metric.WithAttributes(attribute.String("target", target), attribute.String("outcome", outcome)))
+		}
+	}
+}
+
+// aborted counts one abort handler outcome.
+func (t *telemetry) aborted(r notify.AbortRecord) {
+	t.tb.ExporterAlertAborts.Add(context.Background(), 1,
+		metric.WithAttributes(attribute.String("target", r.Target), attribute.String("outcome", r.Outcome)))
 }
 
 func (t *telemetry) dropped(handler string) {

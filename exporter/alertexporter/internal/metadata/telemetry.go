@@ -25,6 +25,8 @@ type TelemetryBuilder struct {
 	ExporterAlertBadRecords metric.Int64Counter
 	// ExporterAlertEvaluationDuration is the time to evaluate every rule once.
 	ExporterAlertEvaluationDuration metric.Float64Histogram
+	// ExporterAlertAborts counts the abort handlers' outcomes, by target and outcome.
+	ExporterAlertAborts metric.Int64Counter
 
 	meter         metric.Meter
 	mu            sync.Mutex
@@ -59,6 +61,10 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 		metric.WithDescription("Time to evaluate every rule once. [development]"),
 		metric.WithUnit("s"),
 		metric.WithExplicitBucketBoundaries(0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5))
+	errs = errors.Join(errs, err)
+	tb.ExporterAlertAborts, err = tb.meter.Int64Counter("otelcol_exporter_alert_aborts",
+		metric.WithDescription("Chaos stops by the abort handlers, by target kind and outcome. [development]"),
+		metric.WithUnit("{aborts}"))
 	errs = errors.Join(errs, err)
 	return tb, errs
 }

@@ -20,6 +20,9 @@ const (
 	TypeAnomaly   = "anomaly"
 	TypeHealth    = "health"
 	TypeAbsent    = "absent"
+	// TypeSteadyState is what preset steady_state makes a rule: a scope's
+	// probes during chaos against its own pre-chaos baseline.
+	TypeSteadyState = "steady_state"
 )
 
 // Scopes a rule selects ("any" = every scope kind).
@@ -29,11 +32,15 @@ const ScopeAny = "any"
 // RuleConfig.
 type Config = config.RuleConfig
 
+// SteadyStateConfig is a steady_state rule's tolerances as the user writes
+// them.
+type SteadyStateConfig = config.SteadyStateConfig
+
 // Errors of Compile.
 var (
 	ErrName        = errors.New("a rule needs a name")
 	ErrDuplicate   = errors.New("two rules have the same name")
-	ErrType        = errors.New("type must be threshold, anomaly, health or absent")
+	ErrType        = errors.New("type must be threshold, anomaly, health, absent or steady_state")
 	ErrPreset      = errors.New("unknown preset")
 	ErrField       = errors.New("unknown field")
 	ErrAggregation = errors.New("unknown aggregation")
@@ -48,6 +55,13 @@ var (
 	ErrDuration    = errors.New("for and keep_firing_for must not be negative")
 	ErrLabel       = errors.New("bad label")
 	ErrTemplate    = errors.New("annotation template does not parse")
+	// ErrSteadyState is a steady_state setting out of its domain (the
+	// config package's sentinel: errors.Is holds for either name).
+	ErrSteadyState = config.ErrSteadyState
+	// ErrNotApplicable is a setting the rule's type does not read (for
+	// example a threshold on a steady_state rule): refused rather than
+	// ignored, so that a guardrail cannot be silently misconfigured.
+	ErrNotApplicable = errors.New("setting does not apply to this rule type")
 )
 
 // Rule is a compiled rule.
@@ -69,10 +83,15 @@ type Rule struct {
 	Severity      chaosconv.Severity
 	Labels        map[string]string
 	Annotations   map[string]*template.Template
+	// SteadyState is a steady_state rule's tolerances, defaults filled in.
+	SteadyState SteadyState
 
 	field field
-	ratio bool
-	cmp   func(a, b float64) bool
+	// steadyIdx is the rule's ordinal among the steady_state rules of its
+	// Compile: the slot of its baseline cache in every series.
+	steadyIdx int
+	ratio     bool
+	cmp       func(a, b float64) bool
 }
 
 var comparators = map[string]func(a, b float64) bool{
@@ -107,6 +126,13 @@ func Compile(cfgs []Config) ([]*Rule, error) {
 		seen[r.Name] = true
 		out = append(out, r)
 	}
+	n := 0
+	for _, r := range out {
+		if r.Type == TypeSteadyState {
+			r.steadyIdx = n
+			n++
+		}
+	}
 	return out, errors.Join(errs...)
 }
 
@@ -115,12 +141,21 @@ func compile(i int, c Config) (*Rule, error) {
 	if c.Type == "" {
 		c.Type = TypeThreshold
 	}
-	if c.Preset != "" {
-		p, ok := presets[c.Preset]
-		if !ok {
-			return nil, fmt.Errorf("%w %q (want one of %s)", ErrPreset, c.Preset, strings.Join(PresetNames(), ", "))
+	switch p, ok := presets[c.Preset]; {
+	case c.Preset == "":
+	case c.Preset == PresetSteadyState:
+		if c.Type != TypeThreshold && c.Type != TypeSteadyState {
+			return nil, fmt.Errorf("%w: preset %s makes a %s rule (got type %q)", ErrNotApplicable, PresetSteadyState,
+				TypeSteadyState, c.Type)
 		}
+		c = applySteadyState(c)
+	case !ok:
+		return nil, fmt.Errorf("%w %q (want one of %s)", ErrPreset, c.Preset, strings.Join(PresetNames(), ", "))
+	default:
 		c = p.apply(c)
+	}
+	if c.Type == TypeSteadyState && c.Preset == "" {
+		c = applySteadyState(c)
 	}
 	if c.Name == "" {
 		errs = append(errs, ErrName)
@@ -156,8 +191,13 @@ func compile(i int, c Config) (*Rule, error) {
 		if c.Scope == "" {
 			c.Scope = chaosconv.ScopeGlobal.String()
 		}
+	case TypeSteadyState:
+		errs = append(errs, r.compileSteadyState(c)...)
 	default:
 		errs = append(errs, fmt.Errorf("%w (got %q)", ErrType, c.Type))
+	}
+	if c.SteadyState != nil && c.Type != TypeSteadyState {
+		errs = append(errs, fmt.Errorf("%w: steady_state (only preset %s reads it)", ErrNotApplicable, PresetSteadyState))
 	}
 	if c.Scope == "" {
 		c.Scope = ScopeAny

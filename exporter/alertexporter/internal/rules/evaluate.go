@@ -6,7 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/sketch"
 )
 
 // Condition is one rule holding for one scope at one evaluation: the
@@ -28,7 +31,17 @@ type TemplateData struct {
 	ScopeKey    string
 	ScopeLabel  string // "global", "service checkout", "endpoint /api/cart"
 	Labels      map[string]string
-	Description string // an anomaly's description
+	Description string // an anomaly's description; a steady_state rule's account of baseline vs current
+
+	// Steady_state rules only. Threshold is then the tolerance of the
+	// criterion that held, Value what was observed against it.
+	Criterion   string    // success_ratio, p95_latency, estimated_degradation or impact_severity
+	Baseline    float64   // before the start: success ratio, p95 ms or degradation %
+	Current     float64   // during chaos, in the same unit
+	Measurement string    // probes or estimated
+	Experiment  string    // the experiment started or the scenario entered
+	StartedAt   time.Time // the start
+	Comparison  string    // one sentence: current vs baseline against the tolerance
 }
 
 // signal is what a threshold rule computes per series; rules sharing one
@@ -60,6 +73,17 @@ type Evaluator struct {
 	healthKeys  []SeriesKey
 	anomalyKeys []anomalyKey
 	sorted      struct{ health, anomalies uint64 } // gen healthKeys / anomalyKeys were sorted at
+
+	// steady_state rules: the starts resolved for the evaluation (gen),
+	// the sketch probe latencies merge into, and where they say why they
+	// cannot compare.
+	starts struct {
+		gen             uint64
+		any, wide       StartMarker
+		hasAny, hasWide bool
+	}
+	scratch sketch.Sketch
+	logger  *zap.Logger
 }
 
 // selector is what decides which scopes a rule reads.
@@ -88,7 +112,7 @@ type valueOK struct {
 func NewEvaluator(rules []*Rule) *Evaluator {
 	e := &Evaluator{rules: rules, sels: make([]selector, len(rules)), shared: map[signal]bool{},
 		matches: map[string]map[string]bool{}, selected: map[selector]*selection{},
-		values: map[signal]*valueCache{}}
+		values: map[signal]*valueCache{}, logger: zap.NewNop()}
 	seen := map[signal]bool{}
 	for i, r := range rules {
 		sel := selector{any: r.Scopes == nil}
@@ -107,6 +131,10 @@ func NewEvaluator(rules []*Rule) *Evaluator {
 	}
 	return e
 }
+
+// SetLogger sets where rules log at debug level why they do not fire
+// when that is not obvious (a steady_state rule without a baseline).
+func (e *Evaluator) SetLogger(l *zap.Logger) { e.logger = l }
 
 // Rules are the compiled rules.
 func (e *Evaluator) Rules() []*Rule { return e.rules }
@@ -134,6 +162,8 @@ func (e *Evaluator) Evaluate(s *Store, at int64, out []Condition) []Condition {
 			out = e.anomaly(s, r, out)
 		case TypeHealth:
 			out = e.health(s, r, out)
+		case TypeSteadyState:
+			out = e.steadyState(s, r, e.selection(i, r), at, out)
 		}
 	}
 	// Hold no series or scope between evaluations.
@@ -315,15 +345,34 @@ func (r *Rule) condition(k SeriesKey, v float64, description string) Condition {
 // conditionWith builds the labels (the rule's, then the exporter's, which
 // win) and renders the annotations.
 func (r *Rule) conditionWith(k SeriesKey, v float64, description, extraKey, extraValue string) Condition {
-	labels := make(map[string]string, len(r.Labels)+6)
+	if extraKey == "" {
+		return r.build(k, v, description, steadyData{})
+	}
+	return r.build(k, v, description, steadyData{}, extraKey, extraValue)
+}
+
+// steadyData is what a steady_state rule adds to TemplateData (zero for
+// the other rules). Passed by value: the template data stays one
+// allocation.
+type steadyData struct {
+	threshold                                      float64
+	baseline, current                              float64
+	criterion, measurement, experiment, comparison string
+	startedAt                                      time.Time
+}
+
+// build is conditionWith with any number of extra labels (key, value
+// pairs) and a steady_state rule's template data.
+func (r *Rule) build(k SeriesKey, v float64, description string, sd steadyData, extra ...string) Condition {
+	labels := make(map[string]string, len(r.Labels)+5+len(extra)/2)
 	maps.Copy(labels, r.Labels)
 	labels[chaosconv.AlertLabelName] = r.Name
 	labels[chaosconv.AlertLabelSeverity] = string(r.Severity)
 	labels[chaosconv.AlertLabelScope] = k.Scope.String()
 	labels[chaosconv.AlertLabelScopeKey] = k.Key
 	labels[chaosconv.AlertLabelRuleType] = r.Type
-	if extraKey != "" {
-		labels[extraKey] = extraValue
+	for i := 0; i+1 < len(extra); i += 2 {
+		labels[extra[i]] = extra[i+1]
 	}
 	scopeLabel := k.Scope.String()
 	if k.Key != "" {
@@ -331,10 +380,21 @@ func (r *Rule) conditionWith(k SeriesKey, v float64, description, extraKey, extr
 	}
 	data := TemplateData{Rule: r.Name, Value: v, Threshold: r.Threshold, Window: r.Window, Scope: k.Scope.String(),
 		ScopeKey: k.Key, ScopeLabel: scopeLabel, Labels: labels, Description: description}
+	if sd.criterion != "" {
+		data.Threshold, data.Baseline, data.Current = sd.threshold, sd.baseline, sd.current
+		data.Criterion, data.Measurement, data.Experiment = sd.criterion, sd.measurement, sd.experiment
+		data.Comparison, data.StartedAt = sd.comparison, sd.startedAt
+	}
+	// Boxed once for every template (Execute takes an interface), and
+	// only when there is one.
+	var boxed any
+	if len(r.Annotations) > 0 {
+		boxed = data
+	}
 	ann := make(map[string]string, len(r.Annotations)+1)
 	for name, t := range r.Annotations {
 		var b strings.Builder
-		if err := t.Execute(&b, data); err != nil {
+		if err := t.Execute(&b, boxed); err != nil {
 			b.Reset()
 			b.WriteString("template error: " + err.Error())
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/sketch"
 )
 
 // perMinute is a scope's usual events per one-minute bucket.
@@ -120,7 +121,7 @@ func benchRules(tb testing.TB) []*Rule {
 	scopes := []string{"global", "service", "endpoint", "any"}
 	matches := []string{"", "", "svc-0[0-4].*", "/api/v1/.*", "svc-1[0-9]{3}", ".*/op-[12]"}
 	windows := []time.Duration{time.Minute, 3 * time.Minute, 5 * time.Minute, 10 * time.Minute}
-	names := PresetNames()
+	names := thresholdPresetNames()
 	var cfgs []Config
 	for i := range 600 {
 		c := Config{Name: fmt.Sprintf("preset_%d", i), Preset: names[i%len(names)], Window: windows[i%len(windows)],
@@ -183,6 +184,54 @@ func BenchmarkEvaluate1000RulesOver10000Series(b *testing.B) {
 	e := NewEvaluator(rs)
 	at := minute(10)
 	var out []Condition
+	b.ReportAllocs()
+	for b.Loop() {
+		out = e.Evaluate(s, at, out[:0])
+	}
+	pairs := float64(len(rs)) * float64(s.Series())
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/pairs, "ns/rule*series")
+	b.ReportMetric(float64(len(out)), "conditions/op")
+}
+
+// BenchmarkEvaluateSteadyState is ten steady_state rules (every scope,
+// some with the estimated and plain forms) over the 10,000 series of
+// benchStore, every bucket with probe latencies, after a start that
+// applies to every scope (the generator's: a service without probes) at
+// minute 7, when the stressed scopes degrade: every series has a baseline
+// (minutes ≤ 7) and a window during chaos to compare. The baselines come
+// from the cache after the first evaluation, as they do live.
+func BenchmarkEvaluateSteadyState(b *testing.B) {
+	scopes := []string{"service", "any", "endpoint", "global", "service"}
+	var cfgs []Config
+	for i := range 10 {
+		c := Config{Name: fmt.Sprintf("steady_%d", i), Preset: PresetSteadyState, Scope: scopes[i%len(scopes)],
+			SteadyState: &SteadyStateConfig{MinProbes: 1 + i%3, AllowEstimated: i%2 == 1}}
+		if i%4 == 3 {
+			c.SteadyState.MaxImpactSeverity = 0.8
+		}
+		cfgs = append(cfgs, c)
+	}
+	rs := mustCompile(b, cfgs...)
+	s := benchStore(b, rs)
+	calm, slow := &sketch.Sketch{}, &sketch.Sketch{}
+	for i := range 20 {
+		calm.Add(80 + float64(i))
+		slow.Add(400 + 10*float64(i))
+	}
+	for _, sr := range s.series {
+		for i := range sr.points {
+			if p := &sr.points[i]; p.Probes > 0 {
+				p.ProbeLatency = calm
+				if p.ProbeFailures > 0 && p.StartUnixNano >= minute(7) {
+					p.ProbeLatency = slow
+				}
+			}
+		}
+	}
+	s.AddStart(StartMarker{Service: "chaosgen", AtUnixNano: minute(7), Name: "bench"})
+	e := NewEvaluator(rs)
+	at := minute(10)
+	out := e.Evaluate(s, at, nil)
 	b.ReportAllocs()
 	for b.Loop() {
 		out = e.Evaluate(s, at, out[:0])

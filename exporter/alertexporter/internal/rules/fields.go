@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/sketch"
 )
 
 // Point is what a threshold rule can read of one finest-width bucket of
@@ -17,6 +18,12 @@ type Point struct {
 	LatencyMaxMs, LatencyP95Ms          float64
 	Probes, ProbeFailures               float64
 	ImpactSeverity, DegradationPct      float64
+
+	// ProbeLatency is the bucket's probe latencies (nil when none), for
+	// steady_state rules: a window's p95 is that of the merged sketches.
+	// It is never modified once the point is made (snapshots share it),
+	// kept only by a store with a steady_state rule, and not checkpointed.
+	ProbeLatency *sketch.Sketch `json:"-"`
 }
 
 // PointOf reads a bucket (and its impact) into a Point.
@@ -27,6 +34,10 @@ func PointOf(b *chaosconv.Bucket, im *chaosconv.Impact) Point {
 		Probes:         float64(b.ProbeSuccesses + b.ProbeFailures),
 		ProbeFailures:  float64(b.ProbeFailures),
 		ImpactSeverity: im.Severity, DegradationPct: im.DegradationPct}
+	if b.ProbeLatency.Count > 0 {
+		// A copy: the decoder reuses the bucket.
+		p.ProbeLatency = b.ProbeLatency.Sketch.Clone()
+	}
 	if b.Latency.Count > 0 {
 		p.LatencyMaxMs = b.Latency.Max
 		if q, ok := b.Latency.Quantile(0.95); ok {

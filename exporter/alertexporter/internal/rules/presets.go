@@ -38,8 +38,21 @@ var presets = map[string]preset{
 		severity: "critical", summary: "{{ .ScopeLabel }}: chaos impact severity {{ printf \"%.2f\" .Value }} over {{ .Window }} (threshold {{ .Threshold }})"},
 }
 
-// PresetNames lists the presets, sorted.
-func PresetNames() []string { return slices.Sorted(maps.Keys(presets)) }
+// thresholdPresetNames lists the threshold presets, sorted.
+func thresholdPresetNames() []string { return slices.Sorted(maps.Keys(presets)) }
+
+// PresetNames lists the presets, sorted: the threshold presets and
+// steady_state.
+func PresetNames() []string {
+	return slices.Sorted(func(yield func(string) bool) {
+		for k := range presets {
+			if !yield(k) {
+				return
+			}
+		}
+		yield(PresetSteadyState)
+	})
+}
 
 func (p preset) apply(c Config) Config {
 	if c.Field == "" {

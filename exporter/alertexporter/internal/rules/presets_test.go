@@ -120,7 +120,7 @@ func TestPresets(t *testing.T) {
 			})
 		}
 	}
-	assert.Equal(t, PresetNames(), slices.Sorted(maps.Keys(covered)), "every preset is tested")
+	assert.Equal(t, thresholdPresetNames(), slices.Sorted(maps.Keys(covered)), "every threshold preset is tested (steady_state: steadystate_test.go)")
 }
 
 // TestPresetOverrides: a user's settings win over every preset default.

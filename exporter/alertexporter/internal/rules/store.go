@@ -20,6 +20,16 @@ type SeriesKey struct {
 type series struct {
 	points   []Point
 	lastData int64 // end of the newest bucket with events (absent rules)
+
+	// For steady_state rules: gen counts the bucket inserts that were not
+	// appends (late or re-sent buckets, which may change a baseline);
+	// trimmedTo is the newest end trimmed (a baseline older than it is
+	// partly gone: its cache is kept); probed is whether any bucket held
+	// probes; steady is the baselines, one slot per steady_state rule.
+	gen       uint64
+	trimmedTo int64
+	probed    bool
+	steady    []steadyCache
 }
 
 type anomalyKey struct {
@@ -41,16 +51,28 @@ type Store struct {
 	anomalies map[anomalyKey]chaosconv.Anomaly
 	health    map[SeriesKey]health
 	latest    int64 // newest data end seen (event time)
+
+	// steady: a steady_state rule reads the store, so it keeps start
+	// markers (per service.name) and the points' probe latency sketches.
+	steady  bool
+	markers map[string]*markerList
 }
 
 // NewStore returns a store keeping enough history for the rules.
 func NewStore(rules []*Rule) *Store {
 	keep := time.Minute
+	steady := false
 	for _, r := range rules {
 		keep = max(keep, r.Window)
+		if r.Type == TypeSteadyState {
+			// The baseline before a start must still be held when the
+			// first bucket of chaos is evaluated (then it is cached).
+			keep = max(keep, r.Window+r.SteadyState.BaselineWindow)
+			steady = true
+		}
 	}
 	return &Store{keep: keep, series: map[SeriesKey]*series{}, anomalies: map[anomalyKey]chaosconv.Anomaly{},
-		health: map[SeriesKey]health{}}
+		health: map[SeriesKey]health{}, steady: steady, markers: map[string]*markerList{}}
 }
 
 // Latest is the newest data time seen (unix nanoseconds).
@@ -67,6 +89,10 @@ func (s *Store) AddBucket(key SeriesKey, p Point) {
 		sr = &series{}
 		s.series[key] = sr
 	}
+	if !s.steady {
+		p.ProbeLatency = nil // no rule reads it: do not hold it
+	}
+	sr.probed = sr.probed || p.Probes > 0
 	i, found := slices.BinarySearchFunc(sr.points, p.StartUnixNano, func(q Point, t int64) int {
 		switch {
 		case q.StartUnixNano < t:
@@ -81,6 +107,9 @@ func (s *Store) AddBucket(key SeriesKey, p Point) {
 	} else {
 		sr.points = slices.Insert(sr.points, i, p)
 	}
+	if i < len(sr.points)-1 || found {
+		sr.gen++
+	}
 	if p.Events > 0 {
 		sr.lastData = max(sr.lastData, p.EndUnixNano)
 	}
@@ -92,8 +121,15 @@ func (s *Store) AddBucket(key SeriesKey, p Point) {
 		j++
 	}
 	if j > 0 {
+		sr.trimmedTo = max(sr.trimmedTo, sr.points[j-1].EndUnixNano)
 		sr.points = slices.Delete(sr.points, 0, j)
 	}
+}
+
+// probed reports whether the service's own series has held probes.
+func (s *Store) probed(service string) bool {
+	sr := s.series[SeriesKey{Scope: chaosconv.ScopeService, Key: service}]
+	return sr != nil && sr.probed
 }
 
 // AddAnomaly records an anomaly record: open and update keep it, closed
@@ -185,7 +221,11 @@ func (s *Store) Restore(snap StoreSnapshot) {
 	s.anomalies = map[anomalyKey]chaosconv.Anomaly{}
 	s.health = map[SeriesKey]health{}
 	for _, sr := range snap.Series {
-		s.series[SeriesKey{Scope: chaosconv.ParseScopeKind(sr.Scope), Key: sr.Key}] = &series{points: slices.Clone(sr.Points), lastData: sr.LastData}
+		restored := &series{points: slices.Clone(sr.Points), lastData: sr.LastData}
+		for _, p := range restored.points {
+			restored.probed = restored.probed || p.Probes > 0
+		}
+		s.series[SeriesKey{Scope: chaosconv.ParseScopeKind(sr.Scope), Key: sr.Key}] = restored
 	}
 	for i := range snap.Anomalies {
 		s.AddAnomaly(&snap.Anomalies[i])

@@ -101,9 +101,10 @@ func everyKind() []Config {
 		{Name: "anom", Type: TypeAnomaly},
 		{Name: "health", Type: TypeHealth, Below: f64(90), Annotations: map[string]string{"s": "{{ .ScopeLabel }} {{ .Value }}"}},
 	}
-	for _, p := range PresetNames() {
+	for _, p := range thresholdPresetNames() {
 		cfgs = append(cfgs, Config{Name: "preset_" + p, Preset: p, Threshold: f64(0), Scope: "any"})
 	}
+	cfgs = append(cfgs, Config{Name: "preset_steady_state", Preset: PresetSteadyState, Scope: "any"})
 	for _, f := range FieldNames() {
 		for _, a := range aggregations {
 			cfgs = append(cfgs, Config{Name: f + "_" + a, Field: f, Aggregation: a, Comparator: ">=", Threshold: f64(0),
