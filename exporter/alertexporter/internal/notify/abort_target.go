@@ -94,21 +94,16 @@ type mockForgeTarget struct {
 }
 
 func newMockForgeTarget(ctx context.Context, cfg *config.MockForgeTargetConfig, host component.Host, ts component.TelemetrySettings) (*mockForgeTarget, error) {
-	t := &mockForgeTarget{base: strings.TrimRight(cfg.ClientConfig.Endpoint, "/")}
-	if cfg.Scenario != "" {
-		tm, err := parseTemplate("scenario", cfg.Scenario)
-		if err != nil {
-			return nil, err
-		}
-		t.scenario = tm
+	scenario, err := parseOptionalTemplate("scenario", cfg.Scenario)
+	if err != nil {
+		return nil, err
 	}
 	cc := cfg.ClientConfig
 	s, err := newHTTPSender(ctx, &cc, host, ts)
 	if err != nil {
 		return nil, err
 	}
-	t.sender = s
-	return t, nil
+	return &mockForgeTarget{base: strings.TrimRight(cc.Endpoint, "/"), scenario: scenario, sender: s}, nil
 }
 
 func (t *mockForgeTarget) kind() string { return AbortTargetMockForge }
@@ -219,19 +214,14 @@ func newHTTPTarget(ctx context.Context, cfg *config.HTTPTargetConfig, host compo
 	if t.contentType == "" {
 		t.contentType = contentTypeJSON
 	}
-	if cfg.Body != "" {
-		tm, err := parseTemplate("body", cfg.Body)
-		if err != nil {
-			return nil, err
-		}
-		t.body = tm
-	}
-	cc := cfg.ClientConfig
-	s, err := newHTTPSender(ctx, &cc, host, ts)
-	if err != nil {
+	var err error
+	if t.body, err = parseOptionalTemplate("body", cfg.Body); err != nil {
 		return nil, err
 	}
-	t.sender = s
+	cc := cfg.ClientConfig
+	if t.sender, err = newHTTPSender(ctx, &cc, host, ts); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 
@@ -273,4 +263,13 @@ func redactURL(s string) string {
 		u.RawQuery = "..."
 	}
 	return u.String()
+}
+
+// parseOptionalTemplate parses text, or returns nil for an empty one (the
+// target then does without: every scenario, no body).
+func parseOptionalTemplate(name, text string) (*template.Template, error) {
+	if text == "" {
+		return nil, nil
+	}
+	return parseTemplate(name, text)
 }
