@@ -81,7 +81,9 @@ distribution-test: build
 ## Alertmanager and calm traffic resolve it; every dashboard query must answer
 ## in Prometheus; the Prometheus alerting rules pass promtool's tests; the
 ## chaos_dashboard page, in chromium, follows the data live and reconnects
-## after a restart (screenshots in build/e2e-screenshots)
+## after a restart (screenshots in build/e2e-screenshots); a steady_state
+## guardrail stops a MockForge stub exactly once when a fault storm breaks
+## the services' probes
 SUDO         ?= $(if $(filter 0,$(shell id -u)),,sudo)
 ALERTMANAGER ?= prometheus-alertmanager
 PROMETHEUS   ?= prometheus

@@ -28,6 +28,7 @@ type APIConfig struct {
 const (
 	pathAlerts  = "/v1/alerts"
 	pathHistory = "/v1/alerts/history"
+	pathAborts  = "/v1/alerts/aborts"
 )
 
 // apiAlert is an alert as the API shows it.
@@ -61,8 +62,9 @@ func rfc3339(ns int64) string {
 	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
 }
 
-// apiHandler serves GET /v1/alerts[?state=…] and
-// GET /v1/alerts/history[?limit=N&rule=…&fingerprint=…].
+// apiHandler serves GET /v1/alerts[?state=…],
+// GET /v1/alerts/history[?limit=N&rule=…&fingerprint=…] and
+// GET /v1/alerts/aborts[?limit=N].
 func (e *engine) apiHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc(pathAlerts, func(w http.ResponseWriter, r *http.Request) {
@@ -91,14 +93,9 @@ func (e *engine) apiHandler() http.Handler {
 			return
 		}
 		q := r.URL.Query()
-		limit := 100
-		if s := q.Get("limit"); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 0 {
-				badRequest(w, "limit must be a non-negative integer (0 = all)")
-				return
-			}
-			limit = n
+		limit, ok := limitParam(w, r)
+		if !ok {
+			return
 		}
 		rule, fp := q.Get("rule"), q.Get("fingerprint")
 		e.mu.Lock()
@@ -113,7 +110,37 @@ func (e *engine) apiHandler() http.Handler {
 		}
 		writeJSON(w, map[string]any{"transitions": out})
 	})
+	mux.HandleFunc(pathAborts, func(w http.ResponseWriter, r *http.Request) {
+		if !getOnly(w, r) {
+			return
+		}
+		limit, ok := limitParam(w, r)
+		if !ok {
+			return
+		}
+		recs := e.aborts.newest(limit)
+		out := make([]apiAbort, 0, len(recs))
+		for i := range recs {
+			out = append(out, toAPIAbort(&recs[i]))
+		}
+		writeJSON(w, map[string]any{"aborts": out})
+	})
 	return mux
+}
+
+// limitParam reads ?limit= (default 100; 0 = all kept), answering 400
+// when it is not a non-negative integer.
+func limitParam(w http.ResponseWriter, r *http.Request) (int, bool) {
+	s := r.URL.Query().Get("limit")
+	if s == "" {
+		return 100, true
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		badRequest(w, "limit must be a non-negative integer (0 = all)")
+		return 0, false
+	}
+	return n, true
 }
 
 // apiStates are the values GET /v1/alerts?state= accepts.
@@ -158,6 +185,6 @@ func (x *alertExporter) startAPI(ctx context.Context, host component.Host) error
 		return err
 	}
 	x.set.Logger.Info("alerts API listening", zap.String("endpoint", x.apiServer.Addr().String()),
-		zap.Strings("paths", []string{pathAlerts, pathHistory}))
+		zap.Strings("paths", []string{pathAlerts, pathHistory, pathAborts}))
 	return nil
 }

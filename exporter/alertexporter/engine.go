@@ -34,6 +34,9 @@ type engine struct {
 	// dash is told every transition the lifecycle makes; nil without a
 	// dashboard (then it costs a nil check). Set before the engine runs.
 	dash dashboard.Publisher
+	// aborts is what the abort handlers did, for the alerts API (its own
+	// lock: handlers report from their delivery goroutines).
+	aborts *abortLog
 
 	mu          sync.Mutex
 	lastArrival time.Time // wall time data last arrived (or the start)
@@ -73,7 +76,7 @@ func newEngine(cfg *Config, compiled []*rules.Rule, handlers []dispatch.Handler,
 	return &engine{cfg: cfg, logger: logger, now: time.Now,
 		store: rules.NewStore(compiled), eval: eval,
 		life: lifecycle.NewManager(compiled, cfg.ResolvedRetention, cfg.HistorySize),
-		disp: dispatch.New(cfg.Route, handlers)}
+		disp: dispatch.New(cfg.Route, handlers), aborts: newAbortLog(cfg.HistorySize)}
 }
 
 // item is one decoded record the rules read, at its event time (the end

@@ -168,7 +168,10 @@ func (x *alertExporter) buildHandlers(ctx context.Context, host component.Host) 
 			hd, err = notify.NewAbortHandler(ctx, h.Name, h.Abort, host, ts, notify.AbortSettings{
 				ExperimentLabel: rules.LabelExperiment,
 				Logger:          x.set.Logger.Named("abort"),
-				OnAbort:         x.tel.aborted,
+				OnAbort: func(r notify.AbortRecord) {
+					x.tel.aborted(r)
+					x.eng.aborts.add(r)
+				},
 			})
 		}
 		if err != nil {

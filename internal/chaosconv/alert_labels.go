@@ -15,10 +15,27 @@ const (
 	AlertLabelScopeKey = "scope_key"
 	// AlertLabelAnomalyType is the anomaly type, on anomaly rules' alerts.
 	AlertLabelAnomalyType = "anomaly_type"
-	// AlertLabelRuleType is threshold, anomaly, health or absent.
+	// AlertLabelRuleType is threshold, anomaly, health, absent or steady_state.
 	AlertLabelRuleType = "rule_type"
+	// AlertLabelMeasurement is, on steady_state alerts, what decided:
+	// AlertMeasurementProbes or AlertMeasurementEstimated.
+	AlertLabelMeasurement = "measurement"
+	// AlertLabelExperiment is, on steady_state alerts, the experiment
+	// started or the scenario entered that the baseline is taken before
+	// ("" when the start named none). Abort handlers template on it, and
+	// stop a target once per experiment.
+	AlertLabelExperiment = "experiment"
+)
+
+// Values of AlertLabelMeasurement.
+const (
+	// AlertMeasurementProbes: the scope's probes decided.
+	AlertMeasurementProbes = "probes"
+	// AlertMeasurementEstimated: too few probes; the impact estimated from
+	// the injected chaos decided (allow_estimated).
+	AlertMeasurementEstimated = "estimated"
 )
 
 // AlertLabels lists the alert labels in documentation order.
 var AlertLabels = []string{AlertLabelName, AlertLabelSeverity, AlertLabelScope, AlertLabelScopeKey,
-	AlertLabelAnomalyType, AlertLabelRuleType}
+	AlertLabelAnomalyType, AlertLabelRuleType, AlertLabelMeasurement, AlertLabelExperiment}

@@ -28,6 +28,9 @@ func TestEveryKeyIsDocumented(t *testing.T) {
 	for _, k := range AlertLabels {
 		require.Contains(t, doc, "| `"+k+"`", "alert label %s is not in docs/semantic-conventions.md", k)
 	}
+	for _, k := range AbortMetaKeys {
+		require.Contains(t, doc, "| `"+k+"`", "aborted event metadata key %s is not in docs/semantic-conventions.md", k)
+	}
 	for _, k := range MetricLabelKeys {
 		require.Contains(t, doc, "| `"+k+"`", "metric label %s is not in docs/semantic-conventions.md", k)
 	}

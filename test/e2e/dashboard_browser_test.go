@@ -273,11 +273,41 @@ type streamProbe struct {
 
 func newStreamProbe(t *testing.T, url string) *streamProbe {
 	t.Helper()
+	p := &streamProbe{arrived: map[string]time.Time{}, wake: make(chan struct{}, 1)}
+	readStream(t, url, "", func(data []byte, at time.Time) {
+		var m struct{ Type, Scope string }
+		if json.Unmarshal(data, &m) != nil {
+			return
+		}
+		p.mu.Lock()
+		// By type, and by type and scope ("bucket@global"): the charts
+		// show global buckets only.
+		for _, k := range []string{m.Type, m.Type + "@" + m.Scope} {
+			if _, ok := p.arrived[k]; !ok {
+				p.arrived[k] = at
+			}
+		}
+		p.mu.Unlock()
+		select {
+		case p.wake <- struct{}{}:
+		default:
+		}
+	})
+	return p
+}
+
+// readStream connects to the dashboard's stream, sends subscribe (when not
+// empty), and hands each message to onMessage with the time it arrived,
+// until the test ends.
+func readStream(t *testing.T, url, subscribe string, onMessage func(data []byte, at time.Time)) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	conn, _, err := websocket.Dial(ctx, url, nil)
 	require.NoError(t, err)
 	conn.SetReadLimit(-1)
-	p := &streamProbe{arrived: map[string]time.Time{}, wake: make(chan struct{}, 1)}
+	if subscribe != "" {
+		require.NoError(t, conn.Write(ctx, websocket.MessageText, []byte(subscribe)))
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -286,24 +316,7 @@ func newStreamProbe(t *testing.T, url string) *streamProbe {
 			if err != nil {
 				return
 			}
-			at := time.Now()
-			var m struct{ Type, Scope string }
-			if json.Unmarshal(data, &m) != nil {
-				continue
-			}
-			p.mu.Lock()
-			// By type, and by type and scope ("bucket@global"): the
-			// charts show global buckets only.
-			for _, k := range []string{m.Type, m.Type + "@" + m.Scope} {
-				if _, ok := p.arrived[k]; !ok {
-					p.arrived[k] = at
-				}
-			}
-			p.mu.Unlock()
-			select {
-			case p.wake <- struct{}{}:
-			default:
-			}
+			onMessage(data, time.Now())
 		}
 	}()
 	t.Cleanup(func() {
@@ -311,7 +324,6 @@ func newStreamProbe(t *testing.T, url string) *streamProbe {
 		_ = conn.CloseNow()
 		<-done
 	})
-	return p
 }
 
 // firstAt returns when the first message of typ arrived, if it did.

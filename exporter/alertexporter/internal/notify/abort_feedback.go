@@ -16,19 +16,6 @@ import (
 // AbortEventSource is the source of the aborted events.
 const AbortEventSource = "otelcol-chaos"
 
-// Metadata keys of the aborted event (its chaos.metadata map).
-const (
-	AbortMetaRule        = "abort.rule"
-	AbortMetaHandler     = "abort.handler"
-	AbortMetaTarget      = "abort.target"
-	AbortMetaTargetRef   = "abort.target_ref"
-	AbortMetaOutcome     = "abort.outcome"
-	AbortMetaDryRun      = "abort.dry_run"
-	AbortMetaFingerprint = "abort.alert_fingerprint"
-	AbortMetaScope       = "abort.scope"
-	AbortMetaScopeKey    = "abort.scope_key"
-)
-
 // abortEvent is the chaos receiver's native event, kind experiment
 // (receiver/chaosreceiver README, "the native shape"): experiment and phase
 // are required; source, service and metadata are the optional fields every
@@ -72,18 +59,18 @@ func (h *AbortHandler) newAbortEvent(g *abortGroup, outcome string, at time.Time
 		Phase:      chaosconv.PhaseAborted,
 		Source:     AbortEventSource,
 		Metadata: map[string]string{
-			AbortMetaRule:        a.Labels[LabelAlertName],
-			AbortMetaHandler:     h.name,
-			AbortMetaTarget:      h.target.kind(),
-			AbortMetaTargetRef:   g.plan.ref,
-			AbortMetaOutcome:     outcome,
-			AbortMetaDryRun:      strconv.FormatBool(h.cfg.DryRun),
-			AbortMetaFingerprint: a.Fingerprint,
+			chaosconv.AbortMetaRule:        a.Labels[LabelAlertName],
+			chaosconv.AbortMetaHandler:     h.name,
+			chaosconv.AbortMetaTarget:      h.target.kind(),
+			chaosconv.AbortMetaTargetRef:   g.plan.ref,
+			chaosconv.AbortMetaOutcome:     outcome,
+			chaosconv.AbortMetaDryRun:      strconv.FormatBool(h.cfg.DryRun),
+			chaosconv.AbortMetaFingerprint: a.Fingerprint,
 		},
 	}
 	if scope := a.Labels[chaosconv.AlertLabelScope]; scope != "" {
-		ev.Metadata[AbortMetaScope] = scope
-		ev.Metadata[AbortMetaScopeKey] = a.Labels[chaosconv.AlertLabelScopeKey]
+		ev.Metadata[chaosconv.AbortMetaScope] = scope
+		ev.Metadata[chaosconv.AbortMetaScopeKey] = a.Labels[chaosconv.AlertLabelScopeKey]
 		if scope == chaosconv.ScopeService.String() {
 			ev.Service = a.Labels[chaosconv.AlertLabelScopeKey]
 		}

@@ -505,7 +505,7 @@ func TestAbortLitmusStopsTheEngine(t *testing.T) {
 	var ev abortEvent
 	require.NoError(t, json.Unmarshal(f.feedback.only(t).Body, &ev))
 	assert.Equal(t, "nginx-chaos", ev.Experiment)
-	assert.Equal(t, "ChaosEngine litmus/nginx-chaos", ev.Metadata[AbortMetaTargetRef])
+	assert.Equal(t, "ChaosEngine litmus/nginx-chaos", ev.Metadata[chaosconv.AbortMetaTargetRef])
 }
 
 func TestAbortKubeErrorsClassified(t *testing.T) {

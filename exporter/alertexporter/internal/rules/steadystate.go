@@ -16,25 +16,18 @@ import (
 // PresetSteadyState is the preset that makes a steady_state rule.
 const PresetSteadyState = "steady_state"
 
-// Labels a steady_state alert carries besides the exporter's usual ones.
-// They are part of its identity (a new experiment is a new alert) and what
-// an abort handler templates on. They belong with chaosconv.AlertLabels;
-// until they move there, a steady_state rule refuses them as its own labels.
+// Labels a steady_state alert carries besides the exporter's usual ones
+// (the contract's, in chaosconv). They are part of its identity (a new
+// experiment is a new alert) and what an abort handler templates on.
 const (
-	// LabelMeasurement is MeasurementProbes or MeasurementEstimated.
-	LabelMeasurement = "measurement"
-	// LabelExperiment is the experiment started or the scenario entered
-	// by the start the baseline is taken before ("" when unknown).
-	LabelExperiment = "experiment"
+	LabelMeasurement = chaosconv.AlertLabelMeasurement
+	LabelExperiment  = chaosconv.AlertLabelExperiment
 )
 
 // Values of LabelMeasurement.
 const (
-	// MeasurementProbes: the probes of the scope decided.
-	MeasurementProbes = "probes"
-	// MeasurementEstimated: too few probes; the impact estimated from the
-	// injected chaos decided (allow_estimated only).
-	MeasurementEstimated = "estimated"
+	MeasurementProbes    = chaosconv.AlertMeasurementProbes
+	MeasurementEstimated = chaosconv.AlertMeasurementEstimated
 )
 
 // What made a steady_state condition hold (TemplateData.Criterion), in
