@@ -15,8 +15,10 @@ const (
 	defaultEndpoint   = "localhost:4320"
 	defaultEventsPath = "/v1/chaos/events"
 	defaultHealthPath = "/v1/chaos/health"
-	defaultMaxEvents  = 10_000
-	defaultRetryAfter = 5 * time.Second
+	// defaultChaosToolkitPath is where Chaos Toolkit journals are POSTed.
+	defaultChaosToolkitPath = "/v1/chaostoolkit/journal"
+	defaultMaxEvents        = 10_000
+	defaultRetryAfter       = 5 * time.Second
 	// defaultServiceHeader lets a sender name the service under test per
 	// request without touching the collector's configuration.
 	defaultServiceHeader = "X-Chaos-Service"
@@ -34,6 +36,9 @@ type Config struct {
 	EventsPath string `mapstructure:"events_path"`
 	// HealthPath answers GET with 200 while the receiver runs.
 	HealthPath string `mapstructure:"health_path"`
+	// ChaosToolkitPath is where Chaos Toolkit journals (journal.json, as
+	// `chaos run` writes it) are POSTed.
+	ChaosToolkitPath string `mapstructure:"chaostoolkit_path"`
 	// MaxEventsPerRequest bounds the events of one request (413 above it);
 	// 0 means no bound beyond max_request_body_size.
 	MaxEventsPerRequest int `mapstructure:"max_events_per_request"`
@@ -59,6 +64,7 @@ var (
 	errEndpointEmpty  = errors.New("endpoint must not be empty: set e.g. localhost:4320")
 	errPathInvalid    = errors.New("must be an absolute URL path starting with '/'")
 	errPathsCollide   = errors.New("events_path and health_path must differ")
+	errPathTaken      = errors.New("must differ from events_path and health_path")
 	errNegativeLimit  = errors.New("max_events_per_request must be >= 0 (0 means unbounded)")
 	errRetryAfter     = errors.New("retry_after must be at least 1s (Retry-After is whole seconds)")
 	errEmptyAttrKey   = errors.New("resource attribute key must not be empty")
@@ -72,13 +78,16 @@ func (cfg *Config) Validate() error {
 	if strings.TrimSpace(cfg.ServerConfig.NetAddr.Endpoint) == "" {
 		errs = append(errs, errEndpointEmpty)
 	}
-	for name, p := range map[string]string{"events_path": cfg.EventsPath, "health_path": cfg.HealthPath} {
+	for name, p := range map[string]string{"events_path": cfg.EventsPath, "health_path": cfg.HealthPath, "chaostoolkit_path": cfg.ChaosToolkitPath} {
 		if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, " ?#") {
 			errs = append(errs, fmt.Errorf("%s %q: %w", name, p, errPathInvalid))
 		}
 	}
 	if cfg.EventsPath == cfg.HealthPath {
 		errs = append(errs, errPathsCollide)
+	}
+	if cfg.ChaosToolkitPath == cfg.EventsPath || cfg.ChaosToolkitPath == cfg.HealthPath {
+		errs = append(errs, fmt.Errorf("chaostoolkit_path %q: %w", cfg.ChaosToolkitPath, errPathTaken))
 	}
 	if cfg.MaxEventsPerRequest < 0 {
 		errs = append(errs, errNegativeLimit)

@@ -2,6 +2,7 @@ package chaosreceiver
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +30,7 @@ func TestLoadConfig(t *testing.T) {
 				require.Equal(t, "localhost:4320", cfg.ServerConfig.NetAddr.Endpoint)
 				require.Equal(t, "/v1/chaos/events", cfg.EventsPath)
 				require.Equal(t, "/v1/chaos/health", cfg.HealthPath)
+				require.Equal(t, "/v1/chaostoolkit/journal", cfg.ChaosToolkitPath)
 				require.Equal(t, 10_000, cfg.MaxEventsPerRequest)
 				require.Equal(t, 5*time.Second, cfg.RetryAfter)
 				require.Equal(t, map[string]string{"X-Chaos-Service": chaosconv.AttrServiceName}, cfg.ResourceFromHeaders)
@@ -40,6 +42,7 @@ func TestLoadConfig(t *testing.T) {
 				require.Equal(t, "0.0.0.0:9411", cfg.ServerConfig.NetAddr.Endpoint)
 				require.Equal(t, "/events", cfg.EventsPath)
 				require.Equal(t, "/healthz", cfg.HealthPath)
+				require.Equal(t, "/ctk/journal", cfg.ChaosToolkitPath)
 				require.Equal(t, 500, cfg.MaxEventsPerRequest)
 				require.Equal(t, 10*time.Second, cfg.RetryAfter)
 				require.Equal(t, int64(1<<20), cfg.ServerConfig.MaxRequestBodySize)
@@ -75,6 +78,10 @@ func TestValidate(t *testing.T) {
 		{"relative events path", func(c *Config) { c.EventsPath = "events" }, errPathInvalid},
 		{"health path with query", func(c *Config) { c.HealthPath = "/health?x=1" }, errPathInvalid},
 		{"same paths", func(c *Config) { c.HealthPath = c.EventsPath }, errPathsCollide},
+		{"relative chaostoolkit path", func(c *Config) { c.ChaosToolkitPath = "journal" }, errPathInvalid},
+		{"empty chaostoolkit path", func(c *Config) { c.ChaosToolkitPath = "" }, errPathInvalid},
+		{"chaostoolkit path is the events path", func(c *Config) { c.ChaosToolkitPath = c.EventsPath }, errPathTaken},
+		{"chaostoolkit path is the health path", func(c *Config) { c.ChaosToolkitPath = c.HealthPath }, errPathTaken},
 		{"negative max events", func(c *Config) { c.MaxEventsPerRequest = -1 }, errNegativeLimit},
 		{"sub-second retry_after", func(c *Config) { c.RetryAfter = 500 * time.Millisecond }, errRetryAfter},
 		{"negative body size", func(c *Config) { c.ServerConfig.MaxRequestBodySize = -1 }, errNegativeBodyMx},
@@ -86,7 +93,11 @@ func TestValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := createDefaultConfig().(*Config)
 			tt.mutate(cfg)
-			require.ErrorIs(t, cfg.Validate(), tt.want)
+			err := cfg.Validate()
+			require.ErrorIs(t, err, tt.want)
+			if strings.HasPrefix(tt.name, "chaostoolkit") || strings.Contains(tt.name, "chaostoolkit path") {
+				require.Contains(t, err.Error(), "chaostoolkit_path", "the message names the key")
+			}
 		})
 	}
 	require.NoError(t, createDefaultConfig().(*Config).Validate())

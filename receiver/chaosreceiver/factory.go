@@ -28,6 +28,7 @@ func createDefaultConfig() component.Config {
 		ServerConfig:        server,
 		EventsPath:          defaultEventsPath,
 		HealthPath:          defaultHealthPath,
+		ChaosToolkitPath:    defaultChaosToolkitPath,
 		MaxEventsPerRequest: defaultMaxEvents,
 		RetryAfter:          defaultRetryAfter,
 		ResourceFromHeaders: map[string]string{defaultServiceHeader: chaosconv.AttrServiceName},

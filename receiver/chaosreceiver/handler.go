@@ -28,9 +28,10 @@ func (r *chaosReceiver) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc(r.cfg.EventsPath, r.handleEvents)
 	mux.HandleFunc(r.cfg.HealthPath, r.handleHealth)
+	mux.HandleFunc(r.cfg.ChaosToolkitPath, r.handleChaosToolkit)
 	mux.HandleFunc("/", func(w http.ResponseWriter, req *http.Request) {
 		r.reject(w, req, http.StatusNotFound, reasonNotFound,
-			"no such path; POST events to "+r.cfg.EventsPath, nil, false)
+			"no such path; POST events to "+r.cfg.EventsPath+", Chaos Toolkit journals to "+r.cfg.ChaosToolkitPath, nil, false)
 	})
 	return mux
 }
@@ -59,17 +60,9 @@ func (r *chaosReceiver) handleEvents(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 
-	body, release, err := r.readBody(req)
+	body, release, ok := r.readBodyOrReject(w, req, "split the batch")
 	defer release()
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			r.reject(w, req, http.StatusRequestEntityTooLarge, reasonTooLarge,
-				"request body (decompressed) exceeds max_request_body_size of "+strconv.FormatInt(tooLarge.Limit, 10)+" bytes; split the batch", nil, false)
-			return
-		}
-		r.reject(w, req, http.StatusBadRequest, reasonBadBody,
-			"could not read the request body: "+err.Error()+" (is Content-Encoding right?)", nil, false)
+	if !ok {
 		return
 	}
 
@@ -82,6 +75,7 @@ func (r *chaosReceiver) handleEvents(w http.ResponseWriter, req *http.Request) {
 
 	n := len(batch.Events)
 	ctx := r.obsrep.StartLogsOp(req.Context())
+	var err error
 	if n > 0 {
 		err = r.next.ConsumeLogs(ctx, r.toLogs(req, batch))
 	}
@@ -92,6 +86,25 @@ func (r *chaosReceiver) handleEvents(w http.ResponseWriter, req *http.Request) {
 	}
 	r.telemetry.ReceiverChaosRequestEvents.Record(req.Context(), int64(n))
 	writeAccepted(w, n)
+}
+
+// readBodyOrReject reads the body, or answers why it could not (413 over
+// max_request_body_size, with what to do about it; 400 otherwise) and
+// returns ok false. release must be called either way.
+func (r *chaosReceiver) readBodyOrReject(w http.ResponseWriter, req *http.Request, fix string) (body string, release func(), ok bool) {
+	body, release, err := r.readBody(req)
+	if err == nil {
+		return body, release, true
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		r.reject(w, req, http.StatusRequestEntityTooLarge, reasonTooLarge,
+			"request body (decompressed) exceeds max_request_body_size of "+strconv.FormatInt(tooLarge.Limit, 10)+" bytes; "+fix, nil, false)
+		return "", release, false
+	}
+	r.reject(w, req, http.StatusBadRequest, reasonBadBody,
+		"could not read the request body: "+err.Error()+" (is Content-Encoding right?)", nil, false)
+	return "", release, false
 }
 
 // readBody reads the whole body as one string: every string field of every

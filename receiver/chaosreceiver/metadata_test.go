@@ -24,8 +24,10 @@ func TestMetadata(t *testing.T) {
 	tr := startReceiver(t, new(consumertest.LogsSink), nil)
 	require.Equal(t, http.StatusOK, postJSON(t, tr.url+"/v1/chaos/events", latencyEvent("1")).status)
 	require.Equal(t, http.StatusBadRequest, postJSON(t, tr.url+"/v1/chaos/events", latencyEvent(`"slow"`)).status)
+	// A journal with a run that cannot be an event: the skipped counter.
+	require.Equal(t, http.StatusOK, send(t, http.MethodPost, tr.url+"/v1/chaostoolkit/journal", nil, readJournal(t, "interrupted")).status)
 
-	require.Len(t, md.Metrics(), 2)
+	require.Len(t, md.Metrics(), 3)
 	metadatatest.CheckTelemetry(t, md, tr.tel, metadata.ScopeName)
 
 	// Every rejection reason is declared, and named in the README.

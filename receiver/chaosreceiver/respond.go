@@ -14,6 +14,7 @@ import (
 const (
 	reasonMalformedJSON        = "malformed_json"
 	reasonInvalidEvent         = "invalid_event"
+	reasonInvalidJournal       = "invalid_journal"
 	reasonEmptyBody            = "empty_body"
 	reasonTooLarge             = "too_large"
 	reasonTooManyEvents        = "too_many_events"
@@ -69,6 +70,11 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 
 // reject answers an error and counts it by reason.
 func (r *chaosReceiver) reject(w http.ResponseWriter, req *http.Request, status int, reason, msg string, problems []decoder.Problem, truncated bool) {
-	r.telemetry.ReceiverChaosRejectedRequests.Add(req.Context(), 1, telemetryattr.Option("reason", reason))
+	r.countRejected(req, reason)
 	writeJSON(w, status, errorBody{Error: reason, Message: msg, Problems: problems, Truncated: truncated})
+}
+
+// countRejected counts a request answered with an error, by reason.
+func (r *chaosReceiver) countRejected(req *http.Request, reason string) {
+	r.telemetry.ReceiverChaosRejectedRequests.Add(req.Context(), 1, telemetryattr.Option("reason", reason))
 }

@@ -15,6 +15,9 @@ type TelemetryBuilder struct {
 	ReceiverChaosRejectedRequests metric.Int64Counter
 	// ReceiverChaosRequestEvents records the number of events per accepted request.
 	ReceiverChaosRequestEvents metric.Int64Histogram
+	// ReceiverChaosSkippedActivities counts the activity runs of accepted
+	// Chaos Toolkit journals that could not become events and were skipped.
+	ReceiverChaosSkippedActivities metric.Int64Counter
 }
 
 // NewTelemetryBuilder creates the instruments on the component's meter.
@@ -33,6 +36,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 		metric.WithDescription("Events per accepted request. [alpha]"),
 		metric.WithUnit("{events}"),
 		metric.WithExplicitBucketBoundaries(1, 10, 100, 1000, 10000),
+	)
+	errs = errors.Join(errs, err)
+	tb.ReceiverChaosSkippedActivities, err = meter.Int64Counter(
+		"otelcol_receiver_chaos_skipped_activities",
+		metric.WithDescription("Activity runs of accepted Chaos Toolkit journals that were skipped (not events). [alpha]"),
+		metric.WithUnit("{activities}"),
 	)
 	errs = errors.Join(errs, err)
 	return tb, errs
