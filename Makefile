@@ -21,6 +21,7 @@ FUZZ_TARGETS := \
 	./receiver/chaosreceiver/internal/decoder:FuzzDecode \
 	./receiver/chaosreceiver/internal/decoder:FuzzParseTimestamp \
 	./receiver/chaosreceiver/internal/decoder:FuzzScanString \
+	./receiver/chaosreceiver/internal/chaostoolkit:FuzzDecode \
 	./internal/sketch:FuzzUnmarshal \
 	./internal/sketch:FuzzBoundsCounts \
 	./internal/stats:FuzzUnmarshal

@@ -28,6 +28,14 @@ func TestEveryKeyIsDocumented(t *testing.T) {
 	for _, k := range AlertLabels {
 		require.Contains(t, doc, "| `"+k+"`", "alert label %s is not in docs/semantic-conventions.md", k)
 	}
+	for _, keys := range [][]string{ToxiproxyMetaKeys, ChaosToolkitMetaKeys, KubernetesChaosMetaKeys} {
+		for _, k := range keys {
+			require.Contains(t, doc, "| `"+k+"`", "adapter metadata key %s is not in docs/semantic-conventions.md", k)
+		}
+	}
+	for _, s := range []string{SourceToxiproxy, SourceChaosToolkit, SourceChaosMesh, SourceLitmus} {
+		require.Contains(t, doc, "| `"+s+"`", "chaos.source %s is not in the per-tool table", s)
+	}
 	for _, k := range AbortMetaKeys {
 		require.Contains(t, doc, "| `"+k+"`", "aborted event metadata key %s is not in docs/semantic-conventions.md", k)
 	}
