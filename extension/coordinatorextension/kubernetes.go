@@ -17,10 +17,11 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/client-go/tools/leaderelection"
 	rl "k8s.io/client-go/tools/leaderelection/resourcelock"
 	"k8s.io/klog/v2"
+
+	"github.com/otelcol-chaos/otelcol-chaos/internal/kubeauth"
 )
 
 // Labels and annotation of the coordinator's Leases.
@@ -51,7 +52,6 @@ func newKubeClient(cfg *KubernetesConfig) (kubernetes.Interface, error) {
 	if err != nil {
 		return nil, err
 	}
-	rc = rest.CopyConfig(rc)
 	rc.UserAgent = "otelcol-chaos-coordinator"
 	if rc.QPS == 0 {
 		rc.QPS, rc.Burst = 20, 40
@@ -64,36 +64,15 @@ func newKubeClient(cfg *KubernetesConfig) (kubernetes.Interface, error) {
 }
 
 func kubeRESTConfig(cfg *KubernetesConfig) (*rest.Config, error) {
-	switch cfg.AuthType {
-	case AuthServiceAccount:
-		rc, err := rest.InClusterConfig()
-		if err != nil {
-			return nil, fmt.Errorf("kubernetes backend: kubernetes::auth_type serviceAccount works only in a pod with a "+
-				"service account token (%w); outside a cluster set kubernetes::auth_type: kubeConfig", err)
-		}
-		return rc, nil
-	case AuthKubeConfig:
-		rules := clientcmd.NewDefaultClientConfigLoadingRules()
-		where := "$KUBECONFIG or ~/.kube/config"
-		if cfg.KubeConfig != "" {
-			rules.ExplicitPath = cfg.KubeConfig
-			where = cfg.KubeConfig
-		}
-		overrides := &clientcmd.ConfigOverrides{}
-		if cfg.Context != "" {
-			overrides.CurrentContext = cfg.Context
-		}
-		rc, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides).ClientConfig()
-		if err != nil {
-			hint := "set kubernetes::kubeconfig to a readable kubeconfig file"
-			if cfg.Context != "" {
-				hint += fmt.Sprintf(" and kubernetes::context to one of its contexts (got %q)", cfg.Context)
-			}
-			return nil, fmt.Errorf("kubernetes backend: cannot load the kubeconfig from %s: %w; %s", where, err, hint)
-		}
-		return rc, nil
+	rc, err := kubeauth.RESTConfig(kubeauth.Settings{AuthType: cfg.AuthType, KubeConfig: cfg.KubeConfig,
+		Context: cfg.Context}, "kubernetes::")
+	if errors.Is(err, kubeauth.ErrAuthType) {
+		return nil, fmt.Errorf("%w (got %q)", errK8sAuth, cfg.AuthType)
 	}
-	return nil, fmt.Errorf("%w (got %q)", errK8sAuth, cfg.AuthType)
+	if err != nil {
+		return nil, fmt.Errorf("kubernetes backend: %w", err)
+	}
+	return rc, nil
 }
 
 // resolveNamespace is kubernetes::namespace, else the pod's namespace (the

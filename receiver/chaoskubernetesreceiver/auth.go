@@ -1,11 +1,13 @@
 package chaoskubernetesreceiver // import "github.com/otelcol-chaos/otelcol-chaos/receiver/chaoskubernetesreceiver"
 
 import (
+	"errors"
 	"fmt"
 
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/otelcol-chaos/otelcol-chaos/internal/kubeauth"
 )
 
 // clientFactory builds the dynamic client (tests inject client-go's fake).
@@ -19,7 +21,6 @@ func newDynamicClient(cfg *Config) (dynamic.Interface, error) {
 	if err != nil {
 		return nil, err
 	}
-	rc = rest.CopyConfig(rc)
 	rc.UserAgent = "otelcol-chaos-chaos-kubernetes-receiver"
 	client, err := dynamic.NewForConfig(rc)
 	if err != nil {
@@ -29,31 +30,13 @@ func newDynamicClient(cfg *Config) (dynamic.Interface, error) {
 }
 
 func restConfig(cfg *Config) (*rest.Config, error) {
-	switch cfg.AuthType {
-	case AuthServiceAccount:
-		rc, err := rest.InClusterConfig()
-		if err != nil {
-			return nil, fmt.Errorf("chaos_kubernetes: auth_type serviceAccount works only in a pod with a service "+
-				"account token (%w); outside a cluster set auth_type: kubeConfig", err)
-		}
-		return rc, nil
-	case AuthKubeConfig:
-		rules := clientcmd.NewDefaultClientConfigLoadingRules()
-		where := "$KUBECONFIG or ~/.kube/config"
-		if cfg.KubeConfig != "" {
-			rules.ExplicitPath = cfg.KubeConfig
-			where = cfg.KubeConfig
-		}
-		overrides := &clientcmd.ConfigOverrides{CurrentContext: cfg.Context}
-		rc, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides).ClientConfig()
-		if err != nil {
-			hint := "set kubeconfig to a readable kubeconfig file"
-			if cfg.Context != "" {
-				hint += fmt.Sprintf(" and context to one of its contexts (got %q)", cfg.Context)
-			}
-			return nil, fmt.Errorf("chaos_kubernetes: cannot load the kubeconfig from %s: %w; %s", where, err, hint)
-		}
-		return rc, nil
+	rc, err := kubeauth.RESTConfig(kubeauth.Settings{AuthType: cfg.AuthType, KubeConfig: cfg.KubeConfig,
+		Context: cfg.Context}, "")
+	if errors.Is(err, kubeauth.ErrAuthType) {
+		return nil, fmt.Errorf("chaos_kubernetes: %w (got %q)", errAuthType, cfg.AuthType)
 	}
-	return nil, fmt.Errorf("chaos_kubernetes: %w (got %q)", errAuthType, cfg.AuthType)
+	if err != nil {
+		return nil, fmt.Errorf("chaos_kubernetes: %w", err)
+	}
+	return rc, nil
 }

@@ -14,10 +14,9 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/otelcol-chaos/otelcol-chaos/exporter/alertexporter/config"
+	"github.com/otelcol-chaos/otelcol-chaos/internal/kubeauth"
 )
 
 // KubeClientFunc builds the dynamic Kubernetes client of a target.
@@ -27,24 +26,13 @@ type KubeClientFunc func(auth config.KubeAuthConfig) (dynamic.Interface, error)
 // the pod's service account (serviceAccount), or a kubeconfig file and
 // context (kubeConfig).
 func NewKubeClient(auth config.KubeAuthConfig) (dynamic.Interface, error) {
-	var rc *rest.Config
-	var err error
-	switch auth.AuthType {
-	case config.KubeAuthServiceAccount:
-		if rc, err = rest.InClusterConfig(); err != nil {
-			return nil, fmt.Errorf("auth_type serviceAccount: %w (outside a pod, use auth_type: kubeConfig)", err)
-		}
-	case config.KubeAuthKubeConfig:
-		rules := clientcmd.NewDefaultClientConfigLoadingRules()
-		if auth.KubeConfig != "" {
-			rules.ExplicitPath = auth.KubeConfig
-		}
-		overrides := &clientcmd.ConfigOverrides{CurrentContext: auth.Context}
-		if rc, err = clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides).ClientConfig(); err != nil {
-			return nil, fmt.Errorf("auth_type kubeConfig: %w (check kubeconfig and context)", err)
-		}
-	default:
+	rc, err := kubeauth.RESTConfig(kubeauth.Settings{AuthType: auth.AuthType, KubeConfig: auth.KubeConfig,
+		Context: auth.Context}, "")
+	if errors.Is(err, kubeauth.ErrAuthType) {
 		return nil, config.ErrAbortAuthType
+	}
+	if err != nil {
+		return nil, err
 	}
 	rc.UserAgent = userAgent
 	return dynamic.NewForConfig(rc)
