@@ -26,7 +26,7 @@ type Config struct {
 	LeadershipPollInterval time.Duration `mapstructure:"leadership_poll_interval"`
 
 	// Store bounds what is kept: retention by data time, series, closed
-	// anomalies and alert history.
+	// anomalies, alert history and scenario transitions.
 	Store store.Config `mapstructure:"store"`
 	// Stream configures the WebSocket stream's per-client queue and
 	// timeouts.

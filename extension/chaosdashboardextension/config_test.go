@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 
 	"github.com/otelcol-chaos/otelcol-chaos/extension/chaosdashboardextension/internal/metadata"
+	"github.com/otelcol-chaos/otelcol-chaos/extension/chaosdashboardextension/internal/store"
 )
 
 func load(t *testing.T, name string) (*Config, error) {
@@ -44,6 +45,7 @@ func TestLoadConfig(t *testing.T) {
 	require.Equal(t, 200, custom.Store.MaxSeries)
 	require.Equal(t, 500, custom.Store.MaxAnomalies)
 	require.Equal(t, 100, custom.Store.AlertHistory)
+	require.Equal(t, 50, custom.Store.MaxScenarios)
 	require.Equal(t, 64, custom.Stream.QueueSize)
 	require.Equal(t, 5*time.Second, custom.Stream.WriteTimeout)
 	require.Equal(t, 30*time.Second, custom.Stream.KeepaliveInterval)
@@ -58,7 +60,8 @@ func TestValidateNamesEveryBadKey(t *testing.T) {
 	for _, want := range []error{errNoEndpoint, errPollInterval, errLatencyBudget, errTopEndpoints} {
 		require.ErrorIs(t, err, want)
 	}
-	for _, key := range []string{"store: ", "max_series", "stream: ", "queue_size"} {
+	require.ErrorIs(t, err, store.ErrNegative)
+	for _, key := range []string{"store: ", "max_series", "max_scenarios", "stream: ", "queue_size"} {
 		require.ErrorContains(t, err, key)
 	}
 }

@@ -74,6 +74,7 @@ func TestRoutes(t *testing.T) {
 		"app.js":            http.StatusOK,
 		"api/v1/stats":      http.StatusOK,
 		"api/v1/fleet":      http.StatusOK,
+		"api/v1/scenarios":  http.StatusOK,
 		"api/v1/nope":       http.StatusNotFound,
 		"nope.html":         http.StatusNotFound,
 		"api/v1/stream":     http.StatusUpgradeRequired, // plain GET: no upgrade
@@ -188,6 +189,16 @@ func TestAlertTransitionsStreamed(t *testing.T) {
 	d.PublishScenario(dashboard.ScenarioTransition{AtUnixNano: at, Service: "api", From: "calm", To: "storm"})
 	m = readUntil(t, conn, "scenario")
 	require.JSONEq(t, `{"from":"calm","to":"storm"}`, string(m.Data))
+	var scenarios struct {
+		Scenarios []struct {
+			From, To string
+			At       time.Time
+		}
+	}
+	getJSON(t, d.url()+"api/v1/scenarios", &scenarios)
+	require.Len(t, scenarios.Scenarios, 1)
+	require.Equal(t, "storm", scenarios.Scenarios[0].To)
+	require.True(t, time.Unix(0, at).Equal(scenarios.Scenarios[0].At))
 }
 
 // TestStatsFromPublishedBuckets: the statistics count the buckets

@@ -41,6 +41,7 @@ func New(s *store.Store, fleet func() Fleet) http.Handler {
 		"health":    {serve: h.health},
 		"trends":    {serve: h.trends},
 		"alerts":    {params: []string{paramLimit}, serve: h.alerts},
+		"scenarios": {params: []string{paramFrom, paramTo}, serve: h.scenarios},
 		"fleet":     {serve: h.fleetView},
 	}
 	return h

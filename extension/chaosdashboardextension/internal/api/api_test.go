@@ -32,6 +32,9 @@ var routeCases = []struct {
 	{"trends", "/api/v1/trends"},
 	{"alerts", "/api/v1/alerts"},
 	{"alerts_limit", "/api/v1/alerts?limit=1"},
+	{"scenarios", "/api/v1/scenarios"},
+	{"scenarios_window", "/api/v1/scenarios?from=2026-11-30T10:01:00Z&to=2026-11-30T10:05:00Z"},
+	{"scenarios_after_last", "/api/v1/scenarios?from=2026-11-30T10:02:00.000000001Z"},
 	{"fleet", "/api/v1/fleet"},
 }
 
@@ -52,7 +55,7 @@ func TestRoutesGolden(t *testing.T) {
 // empty lists (never null lists).
 func TestEmptyStore(t *testing.T) {
 	h := New(store.New(store.Config{}, chaosconv.DefaultImpactConfig(), store.Counters{}), nil)
-	for _, route := range []string{"stats", "buckets", "impact", "anomalies", "health", "trends", "alerts", "fleet"} {
+	for _, route := range []string{"stats", "buckets", "impact", "anomalies", "health", "trends", "alerts", "scenarios", "fleet"} {
 		t.Run(route, func(t *testing.T) {
 			rec := do(h, http.MethodGet, "/api/v1/"+route)
 			require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
@@ -92,7 +95,7 @@ func TestNotFound(t *testing.T) {
 func TestMethodNotAllowed(t *testing.T) {
 	h := New(fixture(t), nil)
 	for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch, http.MethodOptions} {
-		for _, route := range []string{"stats", "buckets", "alerts", "fleet"} {
+		for _, route := range []string{"stats", "buckets", "alerts", "scenarios", "fleet"} {
 			rec := do(h, method, "/api/v1/"+route)
 			require.Equal(t, http.StatusMethodNotAllowed, rec.Code, method+" "+route)
 			require.Equal(t, "GET, HEAD", rec.Header().Get("Allow"))
@@ -158,6 +161,20 @@ func TestBadParameters(t *testing.T) {
 		{"/api/v1/alerts?limit=10001", "limit"},
 		{"/api/v1/alerts?limit=ten", "limit"},
 		{"/api/v1/alerts?limit=1.5", "limit"},
+		// scenarios: from and to only, RFC 3339, ordered.
+		{"/api/v1/scenarios?since=2026-11-30T10:00:00Z", "since"},
+		{"/api/v1/scenarios?limit=1", "limit"},
+		{"/api/v1/scenarios?scope=global", "scope"},
+		{"/api/v1/scenarios?From=2026-11-30T10:00:00Z", "From"},
+		{"/api/v1/scenarios?%zz", "query"},
+		{"/api/v1/scenarios?from=2026-11-30T10:00:00Z&from=2026-11-30T10:01:00Z", "from"},
+		{"/api/v1/scenarios?to=2026-11-30T10:00:00Z&to=2026-11-30T10:01:00Z", "to"},
+		{"/api/v1/scenarios?from=yesterday", "from"},
+		{"/api/v1/scenarios?from=1764496800", "from"},
+		{"/api/v1/scenarios?to=2026-11-30", "to"},
+		{"/api/v1/scenarios?from=2026-11-30T10:00:00Z&to=soon", "to"},
+		{"/api/v1/scenarios?from=2026-11-30T10:05:00Z&to=2026-11-30T10:00:00Z", "from"},
+		{"/api/v1/scenarios?from=2026-11-30T10:00:00Z&to=2026-11-30T10:00:00Z", "from"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {
@@ -188,6 +205,15 @@ func TestGoodParameterEdges(t *testing.T) {
 		"/api/v1/buckets?width=90s",
 		// From after the data: an empty window, not an error.
 		"/api/v1/buckets?from=2026-12-01T00:00:00Z",
+		// scenarios: either bound alone, empty ones, any span (the store
+		// bounds the history by number, not time), times beyond Unix
+		// nanoseconds.
+		"/api/v1/scenarios?from=2026-11-30T10:00:00Z",
+		"/api/v1/scenarios?to=2026-11-30T10:00:00Z",
+		"/api/v1/scenarios?from=&to=",
+		"/api/v1/scenarios?from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z",
+		"/api/v1/scenarios?from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59.999999999Z",
+		"/api/v1/scenarios?from=2026-11-30T11:00:00%2B01:00&to=2026-11-30T10:00:00.000000001Z",
 	} {
 		rec := do(h, http.MethodGet, target)
 		require.Equal(t, http.StatusOK, rec.Code, target+": "+rec.Body.String())

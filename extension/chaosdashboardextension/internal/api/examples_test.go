@@ -26,6 +26,7 @@ var examples = []struct {
 	{"Latest health per scope", "/api/v1/health"},
 	{"Trends and forecasts", "/api/v1/trends"},
 	{"Active alerts and the latest transition", "/api/v1/alerts?limit=1"},
+	{"Scenario transitions of a window, oldest first", "/api/v1/scenarios?from=2026-11-30T10:00:00Z&to=2026-11-30T10:05:00Z"},
 	{"The fleet of collectors", "/api/v1/fleet"},
 	{"A misspelt parameter", "/api/v1/buckets?widht=1m"},
 }

@@ -61,7 +61,7 @@ func addBucket(ld plog.Logs, scope chaosconv.ScopeKind, key string, start time.T
 
 // fixture is a store holding five minutes of a game day: global buckets
 // of 1 and 5 minutes, a service's and an endpoint's, two anomalies,
-// health, a trend and a forecast, two alerts and a scenario transition.
+// health, a trend and a forecast, two alerts and two scenario transitions.
 func fixture(t testing.TB) *store.Store {
 	t.Helper()
 	s := store.New(store.Config{}, chaosconv.DefaultImpactConfig(), store.Counters{})
@@ -110,6 +110,10 @@ func fixture(t testing.TB) *store.Store {
 		Labels: labels, From: "", To: "pending", Value: 0.25}, nil)
 	s.AddAlert(dashboard.AlertTransition{AtUnixNano: minute(4).UnixNano(), Fingerprint: "9f2c", Rule: "CheckoutErrors",
 		Labels: labels, Annotations: map[string]string{"summary": "checkout fails"}, From: "pending", To: "firing", Value: 0.33}, nil)
+	s.AddScenario(dashboard.ScenarioTransition{AtUnixNano: minute(2).UnixNano(), From: "steady", To: "payment_outage"}, nil)
+	// As a replay may deliver them: the first transition late, the second
+	// re-published (stored once).
+	s.AddScenario(dashboard.ScenarioTransition{AtUnixNano: t0.UnixNano(), From: "", To: "steady"}, nil)
 	s.AddScenario(dashboard.ScenarioTransition{AtUnixNano: minute(2).UnixNano(), From: "steady", To: "payment_outage"}, nil)
 	return s
 }

@@ -112,23 +112,32 @@ func (p params) time(name string) (t time.Time, ok bool, err error) {
 	return t, true, nil
 }
 
+// bounds reads from and to (zero and not ok when absent); when both are
+// given from must be before to.
+func (p params) bounds() (from, to time.Time, hasFrom, hasTo bool, err error) {
+	if from, hasFrom, err = p.time(paramFrom); err != nil {
+		return from, to, hasFrom, hasTo, err
+	}
+	if to, hasTo, err = p.time(paramTo); err != nil {
+		return from, to, hasFrom, hasTo, err
+	}
+	if hasFrom && hasTo && !from.Before(to) {
+		return from, to, hasFrom, hasTo, badParam(paramFrom, "must be before to (%s), got %s",
+			to.UTC().Format(time.RFC3339Nano), from.UTC().Format(time.RFC3339Nano))
+	}
+	return from, to, hasFrom, hasTo, nil
+}
+
 // window reads from and to. Without to, the window ends at the data's
 // "now" (store.AsOf); without from, it starts defaultWindow (at most the
 // retention) before to. Explicit bounds must be ordered and span no more
 // than the scope's retention: nothing older is held.
 func (p params) window(s *store.Store, scope chaosconv.ScopeKind) (from, to time.Time, err error) {
-	from, hasFrom, err := p.time(paramFrom)
-	if err != nil {
-		return from, to, err
-	}
-	to, hasTo, err := p.time(paramTo)
+	from, to, hasFrom, hasTo, err := p.bounds()
 	if err != nil {
 		return from, to, err
 	}
 	retention := s.Retention(scope)
-	if hasFrom && hasTo && !from.Before(to) {
-		return from, to, badParam(paramFrom, "must be before to (%s), got %s", to.UTC().Format(time.RFC3339Nano), from.UTC().Format(time.RFC3339Nano))
-	}
 	if !hasTo {
 		asOf, ok := s.AsOf()
 		switch {

@@ -88,4 +88,20 @@ func (h *handler) alerts(p params) (any, error) {
 	return alertsBody{Active: active, History: history}, nil
 }
 
+type scenariosBody struct {
+	Scenarios []store.Scenario `json:"scenarios"`
+}
+
+// scenarios answers the transitions held in [from, to), oldest first.
+// Unlike buckets it has no default window: a game day's phases are read
+// whole, and the store bounds them by number (store.max_scenarios).
+func (h *handler) scenarios(p params) (any, error) {
+	// An absent bound is the zero time, which the store reads as none.
+	from, to, _, _, err := p.bounds()
+	if err != nil {
+		return nil, err
+	}
+	return scenariosBody{Scenarios: h.store.Scenarios(from, to)}, nil
+}
+
 func (h *handler) fleetView(params) (any, error) { return h.fleet().normalized(), nil }

@@ -17,17 +17,13 @@ const (
 	AlertResolved = "resolved"
 )
 
-// alerts is the alert and scenario part of the store's state (under
-// Store.mu).
+// alerts is the alert part of the store's state (under Store.mu).
 type alerts struct {
 	// active is the latest transition of each fingerprint whose state is
 	// pending or firing.
 	active map[string]dashboard.AlertTransition
 	// history is the newest transitions, in arrival order.
 	history ring
-	// scenario is the latest scenario transition (by time).
-	scenario    dashboard.ScenarioTransition
-	hasScenario bool
 }
 
 func (a *alerts) init(historySize int) {
@@ -136,17 +132,4 @@ func (s *Store) Alerts(limit int) (active, history []Transition) {
 		history[i] = transitionOf(&hist[i])
 	}
 	return active, history
-}
-
-// addScenario keeps the latest scenario transition by time and publishes
-// every one (each did happen).
-func (s *Store) addScenario(st dashboard.ScenarioTransition, out Sink, active bool, t *tally) {
-	if !s.hasScenario || st.AtUnixNano >= s.scenario.AtUnixNano {
-		s.scenario, s.hasScenario = st, true
-	}
-	t.stored[kScenario]++
-	if active {
-		out.Publish(stream.Message{Type: stream.TypeScenario, At: utc(st.AtUnixNano),
-			Data: Scenario{From: st.From, To: st.To}})
-	}
 }

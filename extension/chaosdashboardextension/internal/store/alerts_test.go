@@ -62,18 +62,3 @@ func TestAlertMapsCopied(t *testing.T) {
 	active, _ := s.Alerts(0)
 	require.Equal(t, "critical", active[0].Labels[chaosconv.AlertLabelSeverity])
 }
-
-func TestScenario(t *testing.T) {
-	s, c := newStore(t, Config{})
-	out := newSink(t, true)
-	require.Nil(t, s.Stats().Scenario)
-	s.AddScenario(dashboard.ScenarioTransition{AtUnixNano: minute(2).UnixNano(), From: "normal", To: "degraded"}, out)
-	s.AddScenario(dashboard.ScenarioTransition{AtUnixNano: minute(1).UnixNano(), From: "", To: "normal"}, out)
-	msgs := out.take()
-	require.Equal(t, []string{stream.TypeScenario, stream.TypeScenario}, types(msgs))
-	require.Equal(t, Scenario{From: "normal", To: "degraded"}, msgs[0].Data)
-	require.Equal(t, "", msgs[0].Scope)
-	require.Equal(t, &Scenario{From: "normal", To: "degraded", At: minute(2)}, s.Stats().Scenario,
-		"the latest by time, not by arrival")
-	require.Equal(t, int64(2), c.stored[KindScenario])
-}

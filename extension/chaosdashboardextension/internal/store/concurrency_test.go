@@ -39,6 +39,7 @@ func TestConcurrentUse(t *testing.T) {
 				_ = s.Impact(q)
 				_ = s.Stats()
 				_, _ = s.Alerts(10)
+				_ = s.Scenarios(asOf.Add(-time.Hour), asOf)
 				_ = s.Anomalies(time.Time{}, StateAll)
 				_ = s.Series()
 			}
@@ -55,6 +56,7 @@ func TestConcurrentUse(t *testing.T) {
 	require.Equal(t, c.stored[KindBucket], byType[stream.TypeBucket], "one message per stored bucket")
 	require.Equal(t, n, byType[stream.TypeAlertFired])
 	require.Equal(t, n, byType[stream.TypeScenario])
+	require.Len(t, s.Scenarios(time.Time{}, time.Time{}), int(n), "every writer's minutes differ: none alike")
 	require.LessOrEqual(t, byType[stream.TypeImpact], n)
 	require.Positive(t, byType[stream.TypeImpact])
 }

@@ -13,6 +13,7 @@ const (
 	DefaultMaxSeries      = 1000
 	DefaultMaxAnomalies   = 1000
 	DefaultAlertHistory   = 1000
+	DefaultMaxScenarios   = 1000
 )
 
 // Config bounds what the store keeps. Zero fields take the defaults.
@@ -30,6 +31,9 @@ type Config struct {
 	MaxAnomalies int `mapstructure:"max_anomalies"`
 	// AlertHistory is the number of alert transitions kept.
 	AlertHistory int `mapstructure:"alert_history"`
+	// MaxScenarios is the number of scenario transitions kept, the
+	// newest by time: a game day's phases, far fewer than its alerts.
+	MaxScenarios int `mapstructure:"max_scenarios"`
 }
 
 // Sentinel errors of Validate; each error names the key at fault.
@@ -53,7 +57,8 @@ func (c Config) Validate() error {
 	for _, n := range []struct {
 		key string
 		v   int
-	}{{"max_series", c.MaxSeries}, {"max_anomalies", c.MaxAnomalies}, {"alert_history", c.AlertHistory}} {
+	}{{"max_series", c.MaxSeries}, {"max_anomalies", c.MaxAnomalies}, {"alert_history", c.AlertHistory},
+		{"max_scenarios", c.MaxScenarios}} {
 		if n.v < 0 {
 			errs = append(errs, fmt.Errorf("%s %w, got %d", n.key, ErrNegative, n.v))
 		}
@@ -80,6 +85,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.AlertHistory == 0 {
 		c.AlertHistory = DefaultAlertHistory
+	}
+	if c.MaxScenarios == 0 {
+		c.MaxScenarios = DefaultMaxScenarios
 	}
 	return c
 }

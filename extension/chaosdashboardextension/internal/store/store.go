@@ -33,6 +33,7 @@ type Store struct {
 	anomalies
 	analysis
 	alerts
+	scenarios
 }
 
 // New returns an empty store; cfg's zero fields take the defaults. impact
@@ -138,13 +139,14 @@ func (s *Store) apply(r *record, out Sink, active bool, t *tally) {
 	}
 }
 
-// AddScenario stores a scenario transition (the latest by time is kept)
-// and publishes it.
+// AddScenario stores a scenario transition (the latest by time is kept
+// for the stats, the newest MaxScenarios by time for Scenarios) and
+// publishes it.
 func (s *Store) AddScenario(st dashboard.ScenarioTransition, out Sink) {
 	var t tally
 	active := out != nil && out.Active()
 	s.mu.Lock()
-	s.addScenario(st, out, active, &t)
+	s.addScenario(s.cfg.MaxScenarios, st, out, active, &t)
 	s.mu.Unlock()
 	t.flush(&s.counters)
 }

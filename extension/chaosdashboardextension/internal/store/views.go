@@ -126,7 +126,7 @@ type Transition struct {
 }
 
 // Scenario is a scenario transition; the stream's message carries no "at"
-// (the message has its own), the stats do.
+// (the message has its own), the stats and /api/v1/scenarios do.
 type Scenario struct {
 	From string    `json:"from"`
 	To   string    `json:"to"`
