@@ -26,11 +26,6 @@ FUZZ_TARGETS := \
 	./internal/sketch:FuzzBoundsCounts \
 	./internal/stats:FuzzUnmarshal
 
-# Demo traffic.
-DEMO_SCENARIO ?= all
-DEMO_DURATION ?= 10s
-DEMO_RATE     ?= 50
-
 GO_SOURCES := $(shell find . -name '*.go' -not -path './build/*' -not -path './bin/*') go.mod go.sum
 
 .PHONY: all build run test unit fuzz distribution-test e2e e2e-fleet soak bench benchstat bench-throughput bench-failover lint demo clean tools
@@ -92,16 +87,18 @@ PROMTOOL     ?= promtool
 CHROMIUM     ?= chromium
 E2E_PACKAGES := prometheus prometheus-alertmanager chromium
 CHAOSGEN     := $(CURDIR)/build/chaosgen
+CHAOSDEMO    := $(CURDIR)/build/chaosdemo
 E2E_TIMEOUT  ?= 15m
 e2e: build
 	@missing=""; for c in $(ALERTMANAGER) $(PROMETHEUS) $(PROMTOOL) $(CHROMIUM); do command -v $$c >/dev/null || missing=yes; done; \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(E2E_PACKAGES); fi
 	$(GO) build -o $(CHAOSGEN) ./cmd/chaosgen
+	$(GO) build -o $(CHAOSDEMO) ./cmd/chaosdemo
 	am=$$(command -v $(ALERTMANAGER)) && prom=$$(command -v $(PROMETHEUS)) && promtool=$$(command -v $(PROMTOOL)) && \
 		chromium=$$(command -v $(CHROMIUM)) || \
 		{ echo "e2e: $(ALERTMANAGER), $(PROMETHEUS), $(PROMTOOL) or $(CHROMIUM) not on PATH" >&2; exit 1; }; \
 	mkdir -p build/e2e-screenshots; \
-	OTELCOL_CHAOS_BINARY=$(COLLECTOR) ALERTMANAGER_BINARY=$$am PROMETHEUS_BINARY=$$prom PROMTOOL=$$promtool CHAOSGEN=$(CHAOSGEN) \
+	OTELCOL_CHAOS_BINARY=$(COLLECTOR) ALERTMANAGER_BINARY=$$am PROMETHEUS_BINARY=$$prom PROMTOOL=$$promtool CHAOSGEN=$(CHAOSGEN) CHAOSDEMO=$(CHAOSDEMO) \
 	CHROMIUM_BINARY=$$chromium DASHBOARD_SCREENSHOTS=$(CURDIR)/build/e2e-screenshots \
 		$(GO) test -count=1 -v -timeout $(E2E_TIMEOUT) -skip '^Test(Fleet|Soak)$$' ./test/e2e/ && \
 	CHROMIUM=$$chromium DASHBOARD_SCREENSHOTS=$(CURDIR)/build/e2e-screenshots/page \
@@ -161,17 +158,11 @@ lint: $(STATICCHECK)
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 
-## demo: run the collector and send it chaos scenarios for DEMO_DURATION each
+## demo: a game day replayed in simulated time (about an hour of event time, under two
+## minutes of wall time), then a summary of what the collector concluded
 demo: build
-	@set -e; \
-	$(COLLECTOR) --config $(CONFIG) > build/demo-collector.log 2>&1 & pid=$$!; \
-	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null || true' EXIT; \
-	for i in $$(seq 1 50); do curl -fsS http://localhost:4320/v1/chaos/health >/dev/null 2>&1 && break; sleep 0.2; done; \
-	$(GO) run ./cmd/chaosgen -scenario $(DEMO_SCENARIO) -duration $(DEMO_DURATION) -rate $(DEMO_RATE); \
-	echo "--- last records the collector printed (full log: build/demo-collector.log) ---"; \
-	grep -A14 'LogRecord #' build/demo-collector.log | tail -32; \
-	echo "--- alerts (curl localhost:4322/v1/alerts; history: /v1/alerts/history) ---"; \
-	curl -fsS http://localhost:4322/v1/alerts || true
+	$(GO) build -o $(CHAOSGEN) ./cmd/chaosgen
+	$(GO) run ./cmd/chaosdemo -collector $(COLLECTOR) -chaosgen $(CHAOSGEN) -config $(CONFIG) -log build/demo-collector.log
 
 clean:
 	rm -rf build

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -85,6 +86,7 @@ type config struct {
 	maxFailures   int
 	probeInterval time.Duration
 	scenarios     []string
+	segments      []Segment // scenarios with their lengths (gameday expanded)
 	jsonSummary   bool
 }
 
@@ -122,7 +124,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.otlpJSON, "otlp-json", false, "send OTLP as JSON instead of protobuf (implies -format otlp)")
 	fs.BoolVar(&c.strict, "mockforge-strict", false, "MockForge objects carry only timestamp, event_type and metadata (service, scenario and source go into metadata)")
 	fs.Float64Var(&c.rate, "rate", 50, "base rate of chaos events per second (scenarios scale it; probes come on top)")
-	fs.DurationVar(&c.duration, "duration", 30*time.Second, "duration of each scenario")
+	fs.DurationVar(&c.duration, "duration", 30*time.Second, "duration of each scenario (gameday's phases have their own)")
 	fs.IntVar(&c.batch, "batch", 100, "events per request")
 	fs.Uint64Var(&c.seed, "seed", 1, "random seed: the same seed generates the same events")
 	fs.StringVar(&c.service, "service", "chaosgen", "service.name of events that concern no service (experiment and transition events); the others carry their own")
@@ -136,7 +138,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&c.maxRetryWait, "max-retry-wait", defaultRetryWait, "longest wait before a retry, whatever Retry-After says")
 	fs.IntVar(&c.maxFailures, "max-failures", 5, "stop after this many consecutive batches were not accepted (0: never)")
 	fs.DurationVar(&c.probeInterval, "probe-interval", DefaultProbeInterval, "period of each service's steady-state probe (negative: no probes)")
-	scen := fs.String("scenario", "all", "scenario, comma list run in sequence, or all: "+strings.Join(Scenarios, ", "))
+	scen := fs.String("scenario", "all", "scenario, comma list run in sequence, all, or gameday (a calm baseline, a storm, recovery: "+
+		"about an hour of event time, for -fast): "+strings.Join(Scenarios, ", "))
 	fs.BoolVar(&c.jsonSummary, "json-summary", false, "print a JSON summary on stdout at the end")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -151,6 +154,10 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if c.scenarios, err = ParseScenarios(*scen); err != nil {
 		return nil, err
 	}
+	if set["duration"] && slices.Contains(c.scenarios, ScenarioGameday) {
+		return nil, errors.New("-duration does not apply to gameday, whose phases have lengths of their own (see README, Scenarios)")
+	}
+	c.segments = segments(c.scenarios, c.duration)
 	if c.otlpJSON {
 		if set["format"] && c.format != formatOTLP {
 			return nil, fmt.Errorf("-otlp-json needs -format otlp, got -format %s", c.format)
@@ -274,7 +281,7 @@ func (s *Summary) OK() bool {
 // "aborted" event in one last short request.
 func run(ctx context.Context, c *config, enc encoder, s *Sender, clk Clock, logw io.Writer) Summary {
 	began := clk.Now()
-	total := time.Duration(len(c.scenarios)) * c.duration
+	total := total(c.segments)
 	start := began
 	mode := "replay"
 	if c.fast {
@@ -351,14 +358,17 @@ func run(ctx context.Context, c *config, enc encoder, s *Sender, clk Clock, logw
 		return stopReason(), consumed
 	}
 
+	segStart := start
 outer:
-	for i, name := range c.scenarios {
+	for i, seg := range c.segments {
+		name := seg.Scenario
 		prev := ""
 		if i > 0 {
-			prev = c.scenarios[i-1]
+			prev = c.segments[i-1].Scenario
+			segStart = segStart.Add(c.segments[i-1].Duration)
 		}
 		g, err := NewGenerator(GenOptions{
-			Scenario: name, Start: start.Add(time.Duration(i) * c.duration), Duration: c.duration,
+			Scenario: name, Start: segStart, Duration: seg.Duration,
 			Rate: c.rate, ProbeInterval: c.probeInterval, Previous: prev, Source: c.source,
 		}, rand.New(rand.NewPCG(c.seed, uint64(i))))
 		if err != nil {
@@ -367,8 +377,8 @@ outer:
 			break
 		}
 		cur, curDone = g, false
-		fmt.Fprintf(logw, "chaosgen: scenario %s (%d/%d), event time %s to %s\n", name, i+1, len(c.scenarios),
-			FormatTimestamp(start.Add(time.Duration(i)*c.duration).UnixNano()), FormatTimestamp(g.End().UnixNano()))
+		fmt.Fprintf(logw, "chaosgen: scenario %s (%d/%d), event time %s to %s\n", name, i+1, len(c.segments),
+			FormatTimestamp(segStart.UnixNano()), FormatTimestamp(g.End().UnixNano()))
 		for t, ok := g.Next(); ok; t, ok = g.Next() {
 			if !c.fast {
 				if err := clk.Sleep(runCtx, t.End.Sub(clk.Now())); err != nil {

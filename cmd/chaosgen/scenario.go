@@ -40,10 +40,11 @@ func ParseScenarios(s string) ([]string, error) {
 			continue
 		case name == "all":
 			out = append(out, Scenarios...)
-		case slices.Contains(Scenarios, name):
+		case slices.Contains(Scenarios, name), name == ScenarioGameday:
 			out = append(out, name)
 		default:
-			return nil, fmt.Errorf("unknown scenario %q: want all or a comma list of %s", name, strings.Join(Scenarios, ", "))
+			return nil, fmt.Errorf("unknown scenario %q: want all, gameday or a comma list of %s", name,
+				strings.Join(Scenarios, ", "))
 		}
 	}
 	if len(out) == 0 {

@@ -25,6 +25,7 @@ const (
 	envPrometheus   = "PROMETHEUS_BINARY"
 	envPromtool     = "PROMTOOL"
 	envChromium     = "CHROMIUM_BINARY"
+	envChaosdemo    = "CHAOSDEMO"
 )
 
 // requireEnv returns the named variables' values. It skips the test when
@@ -33,7 +34,7 @@ const (
 func requireEnv(t *testing.T, names ...string) []string {
 	t.Helper()
 	anySet := false
-	for _, n := range []string{envCollector, envAlertmanager, envChaosgen, envPrometheus, envPromtool, envChromium} {
+	for _, n := range []string{envCollector, envAlertmanager, envChaosgen, envPrometheus, envPromtool, envChromium, envChaosdemo} {
 		if os.Getenv(n) != "" {
 			anySet = true
 		}

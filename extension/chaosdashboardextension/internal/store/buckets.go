@@ -40,7 +40,7 @@ type buckets struct {
 	widths map[scopeRef][]time.Duration
 	// newest is the newest bucket end seen per retention class: the
 	// data's clock that retention is measured on.
-	newest [classCount]int64
+	newest clock
 	// asOf is the end of the newest global bucket stored.
 	asOf int64
 }
@@ -76,11 +76,11 @@ func (s *Store) addBucket(cfg Config, e *entry, out Sink, active bool, t *tally)
 	b := e.b
 	class := classOf(b.Scope)
 	end := b.EndUnixNano()
-	if end > s.newest[class] {
-		s.newest[class] = end
-		s.evict(class, s.newest[class]-int64(cfg.retention(class)), t)
+	cutoff, moved := s.newest.advance(cfg, class, end)
+	if moved {
+		s.evict(class, cutoff, t)
 	}
-	if end <= s.newest[class]-int64(cfg.retention(class)) {
+	if end <= cutoff {
 		t.refused[rTooOld]++
 		return
 	}
