@@ -70,15 +70,16 @@ func TestPublishedBucketIsQueryableAndStreamed(t *testing.T) {
 func TestRoutes(t *testing.T) {
 	d := startDashboard(t, nil, nil)
 	for path, want := range map[string]int{
-		"":                  http.StatusOK,
-		"app.js":            http.StatusOK,
-		"api/v1/stats":      http.StatusOK,
-		"api/v1/fleet":      http.StatusOK,
-		"api/v1/scenarios":  http.StatusOK,
-		"api/v1/nope":       http.StatusNotFound,
-		"nope.html":         http.StatusNotFound,
-		"api/v1/stream":     http.StatusUpgradeRequired, // plain GET: no upgrade
-		"api/v1/buckets?x=": http.StatusBadRequest,
+		"":                      http.StatusOK,
+		"app.js":                http.StatusOK,
+		"api/v1/stats":          http.StatusOK,
+		"api/v1/fleet":          http.StatusOK,
+		"api/v1/scenarios":      http.StatusOK,
+		"api/v1/health/history": http.StatusOK,
+		"api/v1/nope":           http.StatusNotFound,
+		"nope.html":             http.StatusNotFound,
+		"api/v1/stream":         http.StatusUpgradeRequired, // plain GET: no upgrade
+		"api/v1/buckets?x=":     http.StatusBadRequest,
 	} {
 		resp, err := http.Get(d.url() + path)
 		require.NoError(t, err)

@@ -39,10 +39,13 @@ func New(s *store.Store, fleet func() Fleet) http.Handler {
 		"impact":    {params: []string{paramScope, paramKey, paramFrom, paramTo}, serve: h.impact},
 		"anomalies": {params: []string{paramSince, paramState}, serve: h.anomalies},
 		"health":    {serve: h.health},
-		"trends":    {serve: h.trends},
-		"alerts":    {params: []string{paramLimit}, serve: h.alerts},
-		"scenarios": {params: []string{paramFrom, paramTo}, serve: h.scenarios},
-		"fleet":     {serve: h.fleetView},
+		// Paths are looked up whole, never by prefix: /health and
+		// /health/history are two routes, /health/ is neither.
+		"health/history": {params: []string{paramScope, paramKey, paramFrom, paramTo}, serve: h.healthHistory},
+		"trends":         {serve: h.trends},
+		"alerts":         {params: []string{paramLimit}, serve: h.alerts},
+		"scenarios":      {params: []string{paramFrom, paramTo}, serve: h.scenarios},
+		"fleet":          {serve: h.fleetView},
 	}
 	return h
 }

@@ -24,6 +24,7 @@ var examples = []struct {
 	{"Impact of one service over a window", "/api/v1/impact?scope=service&key=checkout&from=2026-11-30T10:00:00Z&to=2026-11-30T10:05:00Z"},
 	{"Anomalies, open and closed", "/api/v1/anomalies?state=all&since=2026-11-30T10:00:00Z"},
 	{"Latest health per scope", "/api/v1/health"},
+	{"Global health over a window, oldest first", "/api/v1/health/history?scope=global&from=2026-11-30T10:00:00Z&to=2026-11-30T10:05:00Z"},
 	{"Trends and forecasts", "/api/v1/trends"},
 	{"Active alerts and the latest transition", "/api/v1/alerts?limit=1"},
 	{"Scenario transitions of a window, oldest first", "/api/v1/scenarios?from=2026-11-30T10:00:00Z&to=2026-11-30T10:05:00Z"},

@@ -61,7 +61,8 @@ func addBucket(ld plog.Logs, scope chaosconv.ScopeKind, key string, start time.T
 
 // fixture is a store holding five minutes of a game day: global buckets
 // of 1 and 5 minutes, a service's and an endpoint's, two anomalies,
-// health, a trend and a forecast, two alerts and two scenario transitions.
+// health (the global scope's history of three), a trend and a forecast,
+// two alerts and two scenario transitions.
 func fixture(t testing.TB) *store.Store {
 	t.Helper()
 	s := store.New(store.Config{}, chaosconv.DefaultImpactConfig(), store.Counters{})
@@ -94,6 +95,12 @@ func fixture(t testing.TB) *store.Store {
 			Components: map[string]float64{"availability": 90, "latency": 75}, Factors: []string{"faults"}},
 		{Scope: svc, AtUnixNano: minute(4).UnixNano(), Width: time.Minute, Score: 61,
 			Components: map[string]float64{"availability": 67}, Factors: []string{"faults", "latency"}},
+		// The global history, late as a replay may deliver it: the
+		// latest above stays /health's, the lowest is minute 3's.
+		{Scope: glob, AtUnixNano: minute(3).UnixNano(), Width: time.Minute, Score: 58.5,
+			Components: map[string]float64{"availability": 55, "latency": 62}, Factors: []string{"availability", "latency"}},
+		{Scope: glob, AtUnixNano: minute(2).UnixNano(), Width: time.Minute, Score: 88,
+			Components: map[string]float64{"availability": 92, "latency": 83}, Factors: []string{}},
 	} {
 		chaosconv.EncodeHealth(&h, newRecord(ld))
 	}

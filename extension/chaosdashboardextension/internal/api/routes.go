@@ -29,7 +29,8 @@ func (h *handler) impact(p params) (any, error) {
 	return h.store.Impact(q), nil
 }
 
-// query reads the scope, key and window shared by buckets and impact.
+// query reads the scope, key and window shared by buckets, impact and the
+// health history.
 func (h *handler) query(p params) (store.Query, error) {
 	scope, key, err := p.scope()
 	if err != nil {
@@ -63,6 +64,17 @@ type healthBody struct {
 }
 
 func (h *handler) health(params) (any, error) { return healthBody{Health: h.store.Health()}, nil }
+
+// healthHistory answers a scope's health records with at in [from, to),
+// oldest first, under the scope, key and window rules of /buckets: a game
+// day's summary reads its lowest score from it.
+func (h *handler) healthHistory(p params) (any, error) {
+	q, err := h.query(p)
+	if err != nil {
+		return nil, err
+	}
+	return healthBody{Health: h.store.HealthHistory(q.Scope, q.Key, q.From, q.To)}, nil
+}
 
 type trendsBody struct {
 	Trends    []store.Trend    `json:"trends"`

@@ -16,7 +16,7 @@ type metricRef struct {
 }
 
 // analysis is the latest health per scope and trend and forecast per
-// scope and metric (under Store.mu). Their number is bounded by the
+// scope and metric (under Store.mu); the health history is healthHistory's. Their number is bounded by the
 // scopes the anomaly processor tracks, itself bounded.
 type analysis struct {
 	health    map[scopeRef]*chaosconv.Health
@@ -32,14 +32,19 @@ func (a *analysis) init() {
 
 func refOf(s chaosconv.ScopeRef) scopeRef { return scopeRef{scope: s.Kind, key: s.Key} }
 
-func (s *Store) addHealth(h *chaosconv.Health, out Sink, active bool, t *tally) {
+// addHealth keeps h in its scope's history and, unless an older record
+// arrived late (a replay), as the scope's latest. Only a new latest is
+// streamed: a late one would take the page's health back in time.
+func (s *Store) addHealth(cfg Config, h *chaosconv.Health, out Sink, active bool, t *tally) {
+	if !s.keepHealth(cfg, h, t) {
+		return
+	}
+	t.stored[kHealth]++
 	ref := refOf(h.Scope)
 	if prev := s.health[ref]; prev != nil && h.AtUnixNano < prev.AtUnixNano {
-		t.refused[rTooOld]++
 		return
 	}
 	s.health[ref] = h
-	t.stored[kHealth]++
 	if active {
 		out.Publish(stream.Message{Type: stream.TypeHealth, At: utc(h.AtUnixNano), Scope: h.Scope.Kind.String(),
 			Key: h.Scope.Key, Data: healthOf(h)})

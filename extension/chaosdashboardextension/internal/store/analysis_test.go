@@ -29,10 +29,13 @@ func TestHealthLatestPerScope(t *testing.T) {
 			Components: map[string]float64{"availability": 60}},
 		chaosconv.Health{Scope: global(), AtUnixNano: minute(1).UnixNano(), Score: 90},
 		chaosconv.Health{Scope: global(), AtUnixNano: minute(2).UnixNano(), Score: 85},
-		chaosconv.Health{Scope: global(), AtUnixNano: minute(1).UnixNano(), Score: 10}, // late: ignored
+		// Late (a replay): kept in the history, neither the latest nor
+		// streamed.
+		chaosconv.Health{Scope: global(), AtUnixNano: minute(0).UnixNano(), Score: 10},
 	), out)
 	require.Equal(t, []string{stream.TypeHealth, stream.TypeHealth, stream.TypeHealth}, types(out.take()))
-	require.Equal(t, int64(1), c.refused[ReasonTooOld])
+	require.Empty(t, c.refused)
+	require.Equal(t, int64(4), c.stored[KindHealth])
 
 	got := s.Health()
 	require.Equal(t, []Health{

@@ -25,6 +25,8 @@ func TestConcurrentUse(t *testing.T) {
 				start := minute(w*perWriter + i)
 				s.Ingest(logs(spec{start: start, events: 1},
 					spec{scope: chaosconv.ScopeService, key: "svc", start: start, events: 1}), out)
+				// Writers' minutes interleave: health arrives out of order.
+				s.Ingest(healthLogs(healthAt(global(), start, 50)), out)
 				s.AddAlert(alert("fp", "", AlertFiring, start), out)
 				s.AddScenario(dashboard.ScenarioTransition{AtUnixNano: start.UnixNano(), To: "x"}, out)
 			}
@@ -42,6 +44,8 @@ func TestConcurrentUse(t *testing.T) {
 				_ = s.Scenarios(asOf.Add(-time.Hour), asOf)
 				_ = s.Anomalies(time.Time{}, StateAll)
 				_ = s.Series()
+				_ = s.HealthHistory(chaosconv.ScopeGlobal, "", asOf.Add(-time.Hour), asOf)
+				_ = s.Health()
 			}
 		})
 	}
@@ -55,6 +59,10 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	require.Equal(t, c.stored[KindBucket], byType[stream.TypeBucket], "one message per stored bucket")
 	require.Equal(t, n, byType[stream.TypeAlertFired])
+	require.Equal(t, n, c.stored[KindHealth], "the global retention (24h) holds every minute")
+	require.Len(t, s.HealthHistory(chaosconv.ScopeGlobal, "", t0, minute(int(n))), int(n))
+	require.Positive(t, byType[stream.TypeHealth])
+	require.LessOrEqual(t, byType[stream.TypeHealth], n, "a late health is not streamed")
 	require.Equal(t, n, byType[stream.TypeScenario])
 	require.Len(t, s.Scenarios(time.Time{}, time.Time{}), int(n), "every writer's minutes differ: none alike")
 	require.LessOrEqual(t, byType[stream.TypeImpact], n)

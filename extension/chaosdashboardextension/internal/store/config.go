@@ -18,14 +18,16 @@ const (
 
 // Config bounds what the store keeps. Zero fields take the defaults.
 type Config struct {
-	// Retention is how long global-scope buckets are kept, by data time
-	// (behind the newest global bucket end seen).
+	// Retention is how long global-scope buckets and health records are
+	// kept, by data time (behind the newest global bucket end, or health
+	// at, seen).
 	Retention time.Duration `mapstructure:"retention"`
-	// ScopeRetention is how long service and endpoint buckets are kept;
-	// they are many more, so they are kept for less.
+	// ScopeRetention is how long service and endpoint buckets and health
+	// records are kept; they are many more, so they are kept for less.
 	ScopeRetention time.Duration `mapstructure:"scope_retention"`
-	// MaxSeries bounds the (scope, key, width) bucket rings; a bucket of a
-	// new series beyond it is refused and counted.
+	// MaxSeries bounds the (scope, key, width) bucket rings, and apart the
+	// (scope, key) health histories; a record of a new one beyond it is
+	// refused and counted.
 	MaxSeries int `mapstructure:"max_series"`
 	// MaxAnomalies bounds the closed anomalies kept (open ones always are).
 	MaxAnomalies int `mapstructure:"max_anomalies"`

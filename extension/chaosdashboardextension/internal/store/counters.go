@@ -15,12 +15,14 @@ const (
 const (
 	// ReasonDecodeError: the record is of a stored kind but malformed.
 	ReasonDecodeError = "decode_error"
-	// ReasonSeriesLimit: its bucket would open a series beyond MaxSeries.
+	// ReasonSeriesLimit: its bucket would open a series, or its health
+	// record a scope's history, beyond MaxSeries.
 	ReasonSeriesLimit = "series_limit"
 	// ReasonUnknownRecord: the record is of no kind the store keeps.
 	ReasonUnknownRecord = "unknown_record"
-	// ReasonTooOld: the bucket ended before the retention window, or the
-	// record is older than the state already stored for its identity.
+	// ReasonTooOld: the bucket ended, or the health record is, before the
+	// retention window, or the record is older than the state already
+	// stored for its identity.
 	ReasonTooOld = "too_old"
 )
 

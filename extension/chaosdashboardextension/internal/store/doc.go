@@ -4,8 +4,9 @@
 // transitions — and the queries the JSON API answers from it.
 //
 // Time is the data's, never the wall clock's: retention, "the last hour"
-// and "now" are measured from the newest bucket stored, because a game day
-// may be replayed in simulated time (see Store.AsOf).
+// and "now" are measured from the newest bucket stored (the health history's
+// retention from the newest health record), because a game day may be
+// replayed in simulated time (see Store.AsOf).
 //
 // Whatever is stored is also offered, as a stream.Message, to a Sink (the
 // WebSocket hub). Message data is built only when the sink has a client:

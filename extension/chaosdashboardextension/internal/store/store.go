@@ -32,6 +32,7 @@ type Store struct {
 	buckets
 	anomalies
 	analysis
+	healthHistory
 	alerts
 	scenarios
 }
@@ -45,6 +46,7 @@ func New(cfg Config, impact chaosconv.ImpactConfig, counters Counters) *Store {
 	s.buckets.init()
 	s.anomalies.init()
 	s.analysis.init()
+	s.healthHistory.init()
 	s.alerts.init(cfg.AlertHistory)
 	return s
 }
@@ -131,7 +133,7 @@ func (s *Store) apply(r *record, out Sink, active bool, t *tally) {
 	case r.anomaly != nil:
 		s.addAnomaly(s.cfg.MaxAnomalies, r.anomaly, out, active, t)
 	case r.health != nil:
-		s.addHealth(r.health, out, active, t)
+		s.addHealth(s.cfg, r.health, out, active, t)
 	case r.trend != nil:
 		s.addTrend(r.trend, t)
 	case r.forecast != nil:
