@@ -3,7 +3,6 @@ package gameday
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 )
@@ -40,23 +39,20 @@ func (s *Summary) Render(w io.Writer) {
 	}
 
 	if h := s.LowestHealth; h != nil {
-		p("\nLowest health: %.0f/100 at %s (%s)", h.Score, clock(h.At), h.Phase)
+		p("\nLowest health: %.0f/100 at %s in %s", h.Score, clock(h.At), h.Phase)
 		if len(h.Factors) > 0 {
-			p(": %s", strings.Join(h.Factors, "; "))
+			// The factors are the components that lowered the score.
+			parts := make([]string, 0, len(h.Factors))
+			for _, f := range h.Factors {
+				if v, ok := h.Components[f]; ok {
+					parts = append(parts, fmt.Sprintf("%s %.0f", f, v))
+				} else {
+					parts = append(parts, f)
+				}
+			}
+			p(", lowered by %s", strings.Join(parts, ", "))
 		}
 		p("\n")
-		names := make([]string, 0, len(h.Components))
-		for k := range h.Components {
-			names = append(names, k)
-		}
-		slices.Sort(names)
-		parts := make([]string, 0, len(names))
-		for _, k := range names {
-			parts = append(parts, fmt.Sprintf("%s %.0f", k, h.Components[k]))
-		}
-		if len(parts) > 0 {
-			p("  components: %s\n", strings.Join(parts, ", "))
-		}
 	}
 
 	p("\nAlerts: %d fired, %d resolved (by rule and the phase they fired in)\n", len(s.Alerts), s.resolvedAlerts())
@@ -70,7 +66,8 @@ func (s *Summary) Render(w io.Writer) {
 		p("  %20s %8s on %s\n", "", "", g.scopesText())
 	}
 
-	p("\nWhere to look next:\n")
+	p("\nWhere to look next (the demo's collector has stopped; `make run` serves these, and\n"+
+		"`go run ./cmd/chaosgen -fast -scenario gameday` replays this game day into it):\n")
 	for _, n := range s.Next {
 		p("  %-34s %s\n", n.What, n.Where)
 	}

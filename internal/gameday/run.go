@@ -81,7 +81,7 @@ func drive(ctx context.Context, o Options, exited <-chan error) (*Summary, error
 		{"alerts and their history", o.APIs.Alerts + "/v1/alerts, /v1/alerts/history"},
 		{"chaos metrics for Prometheus", "http://localhost:8889/metrics"},
 		{"the collector's own telemetry", "http://localhost:8888/metrics"},
-		{"every record the collector printed", o.Log.Name()},
+		{"every record this run printed", o.Log.Name()},
 	}
 	return s, nil
 }
@@ -140,11 +140,12 @@ func replay(ctx context.Context, o Options) (from, to time.Time, err error) {
 }
 
 // settle waits until the dashboard holds the replay's buckets up to its
-// last full minute and the anomalies and alerts have stopped changing: the
-// collector has concluded what the replay showed.
+// end (its last minute closes when the analytics processor's idle_flush
+// has passed: 30 s in the default configuration) and the anomalies and
+// alerts have stopped changing: the collector has concluded the replay.
 func settle(ctx context.Context, a *APIs, to time.Time, bound time.Duration, exited <-chan error) error {
 	deadline := time.Now().Add(bound)
-	want := to.Truncate(time.Minute)
+	want := to
 	last, stable := "", 0
 	for {
 		select {

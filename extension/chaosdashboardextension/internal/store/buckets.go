@@ -38,11 +38,13 @@ type buckets struct {
 	// widths lists, per scope and key, the widths held, ascending: the
 	// first is the finest.
 	widths map[scopeRef][]time.Duration
-	// newest is the newest bucket end seen per retention class: the
-	// data's clock that retention is measured on.
+	// newest is the data's clock per retention class that retention is
+	// measured on: the newest bucket start seen. A start, not an end: a
+	// coarse bucket closed early (the analytics processor's idle_flush
+	// closes the open 1h and 1d buckets when data stops) ends up to a day
+	// after its data, and measuring from its end would evict the day it
+	// holds. The clock lags the data by one finest width at most.
 	newest clock
-	// asOf is the end of the newest global bucket stored.
-	asOf int64
 }
 
 func (b *buckets) init() {
@@ -76,7 +78,7 @@ func (s *Store) addBucket(cfg Config, e *entry, out Sink, active bool, t *tally)
 	b := e.b
 	class := classOf(b.Scope)
 	end := b.EndUnixNano()
-	cutoff, moved := s.newest.advance(cfg, class, end)
+	cutoff, moved := s.newest.advance(cfg, class, b.StartUnixNano)
 	if moved {
 		s.evict(class, cutoff, t)
 	}
@@ -98,9 +100,6 @@ func (s *Store) addBucket(cfg Config, e *entry, out Sink, active bool, t *tally)
 	}
 	newest := ser.put(*e)
 	t.stored[kBucket]++
-	if b.Scope == chaosconv.ScopeGlobal && end > s.asOf {
-		s.asOf = end
-	}
 	if !active {
 		return
 	}
@@ -159,4 +158,18 @@ func (s *Store) Series() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.series)
+}
+
+// asOfNano is the data's "now": the end of the newest global bucket of the
+// finest width held (0 before any). Coarser buckets do not move it: one
+// closed early by idle_flush ends hours after its data.
+func (s *Store) asOfNano() int64 {
+	ser := s.series[seriesKey{scope: chaosconv.ScopeGlobal, width: s.finest(scopeRef{scope: chaosconv.ScopeGlobal})}]
+	if ser == nil {
+		return 0
+	}
+	if last := ser.last(); last != nil {
+		return last.b.EndUnixNano()
+	}
+	return 0
 }

@@ -143,6 +143,32 @@ func TestRetentionByDataTime(t *testing.T) {
 	require.Equal(t, time.Hour, s.Retention(chaosconv.ScopeEndpoint))
 }
 
+// TestCoarseBucketClosedEarly: the analytics processor's idle_flush closes
+// the open 1h and 1d buckets when data stops, and their ends lie hours
+// ahead of the data. They must not move the data's clock: neither the
+// day of 1-minute buckets (retention 24h) is evicted nor does as_of (and
+// with it the stats' last hour) jump to the day bucket's end.
+func TestCoarseBucketClosedEarly(t *testing.T) {
+	s, c := newStore(t, Config{Retention: 24 * time.Hour, ScopeRetention: time.Hour})
+	// 23:00 to 00:30, across midnight, as a replayed game day may be.
+	first := 13 * 60
+	for m := first; m < first+90; m++ {
+		s.Ingest(logs(spec{start: minute(m), events: 1}), nil)
+	}
+	today := t0.Truncate(24 * time.Hour)
+	day := 24 * time.Hour
+	s.Ingest(logs(spec{start: today, width: day, events: 60}, spec{start: today.Add(day), width: day, events: 30},
+		spec{start: minute(first + 60), width: time.Hour, events: 30}), nil)
+	require.Zero(t, c.evicted[KindBucket], "tomorrow's day bucket ends 24 h after its data: nothing is out of retention")
+	require.Zero(t, c.refused[ReasonTooOld])
+	require.Len(t, s.Buckets(Query{Scope: chaosconv.ScopeGlobal, Width: time.Minute, From: minute(first),
+		To: minute(first + 90)}), 90)
+	asOf, ok := s.AsOf()
+	require.True(t, ok)
+	require.Equal(t, minute(first+90), asOf, "the end of the newest finest-width bucket")
+	require.Equal(t, uint64(60), s.Stats().EventsLastHour)
+}
+
 func TestSeriesLimit(t *testing.T) {
 	s, c := newStore(t, Config{MaxSeries: 2})
 	ep := func(key string, start time.Time) spec {

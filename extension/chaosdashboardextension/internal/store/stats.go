@@ -25,10 +25,11 @@ func (s *Store) Stats() Stats {
 	if s.hasScenario {
 		st.Scenario = &Scenario{From: s.scenario.From, To: s.scenario.To, At: utc(s.scenario.AtUnixNano)}
 	}
-	if s.asOf == 0 {
+	asOfNs := s.asOfNano()
+	if asOfNs == 0 {
 		return st
 	}
-	asOf := utc(s.asOf)
+	asOf := utc(asOfNs)
 	st.AsOf = &asOf
 	global := scopeRef{scope: chaosconv.ScopeGlobal}
 	ser := s.series[seriesKey{scope: chaosconv.ScopeGlobal, width: s.finest(global)}]
@@ -39,10 +40,10 @@ func (s *Store) Stats() Stats {
 		im := last.impact
 		st.Impact = &im
 	}
-	for _, e := range ser.window(s.asOf-int64(statsDay), s.asOf) {
+	for _, e := range ser.window(asOfNs-int64(statsDay), asOfNs) {
 		st.EventsLastDay += e.b.Events
 	}
-	hour := ser.window(s.asOf-int64(statsHour), s.asOf)
+	hour := ser.window(asOfNs-int64(statsHour), asOfNs)
 	merged, im := s.mergeLocked(hour)
 	if merged == nil {
 		return st

@@ -173,8 +173,9 @@ func (s *Store) Retention(scope chaosconv.ScopeKind) time.Duration {
 func (s *Store) AsOf() (asOf time.Time, ok bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if s.asOf == 0 {
+	asOfNs := s.asOfNano()
+	if asOfNs == 0 {
 		return time.Time{}, false
 	}
-	return utc(s.asOf), true
+	return utc(asOfNs), true
 }
