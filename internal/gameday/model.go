@@ -71,6 +71,6 @@ type Health struct {
 
 // Pointer is a place to look next.
 type Pointer struct {
-	What string `json:"what"`
+	What  string `json:"what"`
 	Where string `json:"where"`
 }

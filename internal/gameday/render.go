@@ -66,7 +66,7 @@ func (s *Summary) Render(w io.Writer) {
 		p("  %20s %8s on %s\n", "", "", g.scopesText())
 	}
 
-	p("\nWhere to look next (the demo's collector has stopped; `make run` serves these, and\n"+
+	p("\nWhere to look next (the demo's collector has stopped; `make run` serves these, and\n" +
 		"`go run ./cmd/chaosgen -fast -scenario gameday` replays this game day into it):\n")
 	for _, n := range s.Next {
 		p("  %-34s %s\n", n.What, n.Where)

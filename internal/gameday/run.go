@@ -23,7 +23,7 @@ type Options struct {
 	Log *os.File
 	// Events is the chaos receiver's events URL, Health its health URL.
 	Events, Health string
-	APIs   APIs
+	APIs           APIs
 	// Settle bounds the wait for the collector to conclude the replay.
 	Settle time.Duration
 }

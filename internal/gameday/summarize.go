@@ -126,7 +126,7 @@ func alertsOf(trs []transitionJSON, ann map[string]map[string]string, phases []P
 			out = append(out, Alert{Rule: t.Rule, Scope: t.Labels[chaosconv.AlertLabelScope],
 				Key: t.Labels[chaosconv.AlertLabelScopeKey], Severity: t.Labels[chaosconv.AlertLabelSeverity], Fired: t.At,
 				Summary: ann[t.Fingerprint]["summary"],
-				Phase: phaseAt(phases, t.At)})
+				Phase:   phaseAt(phases, t.At)})
 		case t.From == "firing" && t.To == "resolved":
 			if i, ok := open[t.Fingerprint]; ok {
 				out[i].Resolved = t.At
