@@ -74,6 +74,23 @@ func (s *Stats) Add(ms float64) bool {
 	return true
 }
 
+// AddN records the value ms n times (a sampled span standing for n
+// requests). Negative, NaN and infinite values, and n = 0, are refused.
+func (s *Stats) AddN(ms float64, n uint64) bool {
+	if n == 0 || !(ms >= 0) || math.IsInf(ms, 1) || !s.Sketch.AddN(ms, n) {
+		return false
+	}
+	if s.Count == 0 || ms < s.Min {
+		s.Min = ms
+	}
+	if s.Count == 0 || ms > s.Max {
+		s.Max = ms
+	}
+	s.Count += n
+	s.SumMicros += int64(n) * int64(math.Round(ms*1000))
+	return true
+}
+
 // Merge adds o into s.
 func (s *Stats) Merge(o *Stats) {
 	if o.Count == 0 {

@@ -643,7 +643,7 @@ func TestKeysAndRecords(t *testing.T) {
 	for _, r := range RecordKinds {
 		assert.True(t, IsRecordKind(r), r)
 	}
-	assert.Len(t, RecordKinds, 6)
+	assert.Len(t, RecordKinds, 7)
 	assert.False(t, IsRecordKind(""))
 	assert.False(t, IsRecordKind("chaos.events"))
 	assert.False(t, IsRecordKind("Chaos.Event"))

@@ -19,7 +19,8 @@ func readConventions(t *testing.T) string {
 
 func TestEveryKeyIsDocumented(t *testing.T) {
 	doc := readConventions(t)
-	keys := append(append(append(append([]string{}, EventKeys...), BucketKeys...), AnalysisKeys...), AttrServiceName,
+	keys := append(append(append(append(append([]string{}, EventKeys...), BucketKeys...), AnalysisKeys...), ObservedKeys...),
+		AttrServiceName,
 		AttrCheckpointVersion, AttrCheckpointMaxEventTime, AttrCheckpointClosedThrough, AttrCheckpointProducers,
 		AttrServiceInstanceID)
 	for _, k := range keys {

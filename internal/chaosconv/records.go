@@ -16,15 +16,19 @@ const (
 	RecordForecast = "chaos.forecast"
 	// RecordHealth is a health score with its component scores and factors.
 	RecordHealth = "chaos.health"
+	// RecordObserved is what a scope's own server spans showed in one
+	// bucket (requests, errors, latency), from the chaos_spans connector.
+	RecordObserved = "chaos.observed"
 )
 
 // RecordKinds lists every reserved record kind, in documentation order.
-var RecordKinds = []string{RecordEvent, RecordBucket, RecordAnomaly, RecordTrend, RecordForecast, RecordHealth}
+var RecordKinds = []string{RecordEvent, RecordBucket, RecordAnomaly, RecordTrend, RecordForecast, RecordHealth,
+	RecordObserved}
 
 // IsRecordKind reports whether name is one of the reserved record kinds.
 func IsRecordKind(name string) bool {
 	switch name {
-	case RecordEvent, RecordBucket, RecordAnomaly, RecordTrend, RecordForecast, RecordHealth:
+	case RecordEvent, RecordBucket, RecordAnomaly, RecordTrend, RecordForecast, RecordHealth, RecordObserved:
 		return true
 	}
 	return false

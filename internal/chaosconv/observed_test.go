@@ -1,0 +1,96 @@
+package chaosconv
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/plog"
+)
+
+func TestObservedRoundTrip(t *testing.T) {
+	o := NewObserved(ScopeEndpoint, "/api/users", t0, time.Minute)
+	o.Producer = "gw-1"
+	require.True(t, o.AddSpan(12, false, 1))
+	require.True(t, o.AddSpan(250, true, 4)) // sampled 1 in 4
+	require.True(t, o.AddSpan(40, false, 2.5))
+	require.False(t, o.AddSpan(-1, false, 1), "a negative duration")
+	require.False(t, o.AddSpan(10, false, 0), "no weight")
+	require.Equal(t, uint64(3), o.Spans)
+	require.InDelta(t, 7.5, o.Requests, 1e-12)
+	require.InDelta(t, 4, o.Errors, 1e-12)
+	require.Equal(t, uint64(1+4+3), o.Latency.Count, "weights rounded to whole requests (2.5 → 3, at least 1)")
+
+	lr := plog.NewLogRecord()
+	EncodeObserved(o, lr)
+	require.True(t, IsObserved(lr))
+	require.True(t, IsRecordKind(lr.EventName()))
+	v, _ := lr.Attributes().Get(AttrObservedErrorRatio)
+	require.InDelta(t, 4/7.5, v.Double(), 1e-12)
+
+	var got Observed
+	require.NoError(t, DecodeObserved(lr, &got))
+	require.Equal(t, o.Scope, got.Scope)
+	require.Equal(t, o.Key, got.Key)
+	require.Equal(t, o.StartUnixNano, got.StartUnixNano)
+	require.Equal(t, o.Width, got.Width)
+	require.Equal(t, "gw-1", got.Producer)
+	require.Equal(t, o.Spans, got.Spans)
+	require.Equal(t, o.Requests, got.Requests)
+	require.Equal(t, o.Errors, got.Errors)
+	require.Equal(t, o.Latency.Count, got.Latency.Count)
+	require.Equal(t, o.Latency.SumMicros, got.Latency.SumMicros)
+	p95, _ := o.Latency.Quantile(0.95)
+	gp95, _ := got.Latency.Quantile(0.95)
+	require.Equal(t, p95, gp95, "the sketch travels exactly")
+
+	// Merging two halves equals the whole.
+	a, b := NewObserved(ScopeGlobal, "", 0, time.Minute), NewObserved(ScopeGlobal, "", 0, time.Minute)
+	a.AddSpan(10, false, 1)
+	b.AddSpan(20, true, 1)
+	a.Merge(b)
+	require.Equal(t, uint64(2), a.Spans)
+	require.Equal(t, 0.5, a.ErrorRatio())
+	require.Zero(t, NewObserved(ScopeGlobal, "", 0, time.Minute).ErrorRatio())
+}
+
+func TestDecodeObservedErrors(t *testing.T) {
+	good := func() plog.LogRecord {
+		o := NewObserved(ScopeService, "checkout", t0, time.Minute)
+		o.AddSpan(5, true, 1)
+		lr := plog.NewLogRecord()
+		EncodeObserved(o, lr)
+		return lr
+	}
+	for _, tt := range []struct {
+		name   string
+		mutate func(lr plog.LogRecord)
+		key    string
+	}{
+		{"other kind", func(lr plog.LogRecord) { lr.SetEventName(RecordBucket) }, ""},
+		{"no scope", func(lr plog.LogRecord) { lr.Attributes().Remove(AttrBucketScope) }, AttrBucketScope},
+		{"bad scope", func(lr plog.LogRecord) { lr.Attributes().PutStr(AttrBucketScope, "planet") }, AttrBucketScope},
+		{"bad width", func(lr plog.LogRecord) { lr.Attributes().PutInt(AttrBucketWidth, 0) }, AttrBucketWidth},
+		{"negative requests", func(lr plog.LogRecord) { lr.Attributes().PutDouble(AttrObservedRequests, -1) }, AttrObservedRequests},
+		{"errors over requests", func(lr plog.LogRecord) { lr.Attributes().PutDouble(AttrObservedErrors, 9) }, AttrObservedErrors},
+		{"spans not an int", func(lr plog.LogRecord) { lr.Attributes().PutStr(AttrObservedSpans, "1") }, AttrObservedSpans},
+		{"bad sketch", func(lr plog.LogRecord) {
+			lr.Attributes().PutEmptyBytes(AttrObservedLatencySketch).FromRaw([]byte{0xff})
+		}, AttrObservedLatencySketch},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			lr := good()
+			tt.mutate(lr)
+			var o Observed
+			err := DecodeObserved(lr, &o)
+			require.Error(t, err)
+			if tt.key == "" {
+				require.ErrorIs(t, err, ErrNotObserved)
+				return
+			}
+			var fe *FieldError
+			require.ErrorAs(t, err, &fe)
+			require.Equal(t, tt.key, fe.Key)
+		})
+	}
+}
