@@ -179,6 +179,10 @@ type Bucket struct {
 	// (for a finest-width bucket, itself).
 	PeakStartUnixNano int64
 	PeakEvents        uint64
+
+	// Observed is what the scope's own server spans showed in the bucket
+	// (the chaos.observed records merged into it; empty without them).
+	Observed Traffic
 }
 
 // NewBucket returns an empty bucket ready for AddEvent.
@@ -199,12 +203,13 @@ func (b *Bucket) Reinit(scope ScopeKind, key string, start int64, width time.Dur
 		clear(pe)
 		clear(ep)
 	}
-	latency, probe := b.Latency.Sketch, b.ProbeLatency.Sketch
+	latency, probe, observed := b.Latency.Sketch, b.ProbeLatency.Sketch, b.Observed.Latency.Sketch
 	latency.Reset()
 	probe.Reset()
+	observed.Reset()
 	*b = Bucket{Scope: scope, Key: key, StartUnixNano: start, Width: width,
 		FaultsByType: ft, ProtocolEvents: pe, Endpoints: ep}
-	b.Latency.Sketch, b.ProbeLatency.Sketch = latency, probe
+	b.Latency.Sketch, b.ProbeLatency.Sketch, b.Observed.Latency.Sketch = latency, probe, observed
 }
 
 // AffectedEndpoints is the endpoints the bucket's events touched, with
@@ -283,6 +288,9 @@ func (b *Bucket) Merge(o *Bucket, lim *Limits) {
 	b.ProbeFailures += o.ProbeFailures
 	b.ProbeSlow += o.ProbeSlow
 	b.ProbeLatency.Merge(&o.ProbeLatency)
+	if o.Observed.Spans > 0 {
+		b.Observed.Merge(&o.Observed)
+	}
 	b.mergePeak(o)
 }
 

@@ -42,6 +42,22 @@ const (
 	AttrBucketProbeLatencyP99    = "chaos.bucket.probe.latency.p99_ms"
 	AttrBucketProbeLatencySketch = "chaos.bucket.probe.latency.sketch"
 
+	// What the scope's own server spans showed (chaos.observed records
+	// merged into the bucket); absent when none was.
+	AttrBucketObservedSpans         = "chaos.bucket.observed.spans"
+	AttrBucketObservedRequests      = "chaos.bucket.observed.requests"
+	AttrBucketObservedErrors        = "chaos.bucket.observed.errors"
+	AttrBucketObservedErrorRatio    = "chaos.bucket.observed.error_ratio"
+	AttrBucketObservedLatencyCount  = "chaos.bucket.observed.latency.count"
+	AttrBucketObservedLatencySumUs  = "chaos.bucket.observed.latency.sum_us"
+	AttrBucketObservedLatencyMin    = "chaos.bucket.observed.latency.min_ms"
+	AttrBucketObservedLatencyMax    = "chaos.bucket.observed.latency.max_ms"
+	AttrBucketObservedLatencyAvg    = "chaos.bucket.observed.latency.avg_ms"
+	AttrBucketObservedLatencyP50    = "chaos.bucket.observed.latency.p50_ms"
+	AttrBucketObservedLatencyP95    = "chaos.bucket.observed.latency.p95_ms"
+	AttrBucketObservedLatencyP99    = "chaos.bucket.observed.latency.p99_ms"
+	AttrBucketObservedLatencySketch = "chaos.bucket.observed.latency.sketch"
+
 	AttrBucketPeakStart  = "chaos.bucket.peak.start_unix_nano" // busiest finest bucket
 	AttrBucketPeakEvents = "chaos.bucket.peak.events"
 
@@ -67,6 +83,10 @@ var BucketKeys = []string{
 	AttrBucketProbeLatencyCount, AttrBucketProbeLatencySumUs, AttrBucketProbeLatencyMin, AttrBucketProbeLatencyMax,
 	AttrBucketProbeLatencyAvg, AttrBucketProbeLatencyP50, AttrBucketProbeLatencyP95, AttrBucketProbeLatencyP99,
 	AttrBucketProbeLatencySketch,
+	AttrBucketObservedSpans, AttrBucketObservedRequests, AttrBucketObservedErrors, AttrBucketObservedErrorRatio,
+	AttrBucketObservedLatencyCount, AttrBucketObservedLatencySumUs, AttrBucketObservedLatencyMin,
+	AttrBucketObservedLatencyMax, AttrBucketObservedLatencyAvg, AttrBucketObservedLatencyP50,
+	AttrBucketObservedLatencyP95, AttrBucketObservedLatencyP99, AttrBucketObservedLatencySketch,
 	AttrBucketPeakStart, AttrBucketPeakEvents,
 	AttrImpactSeverity, AttrImpactDegradationPct, AttrImpactMeasured, AttrImpactFaultRatio,
 	AttrImpactRateLimitRatio, AttrImpactLatencyFactor, AttrImpactProbeFailureRatio, AttrImpactTopEndpoints,

@@ -23,6 +23,10 @@ var (
 	probeLatencyKeys = statsKeys{AttrBucketProbeLatencyCount, AttrBucketProbeLatencySumUs, AttrBucketProbeLatencyMin,
 		AttrBucketProbeLatencyMax, AttrBucketProbeLatencyAvg, AttrBucketProbeLatencyP50, AttrBucketProbeLatencyP95,
 		AttrBucketProbeLatencyP99, AttrBucketProbeLatencySketch}
+	bucketObservedLatencyKeys = statsKeys{AttrBucketObservedLatencyCount, AttrBucketObservedLatencySumUs,
+		AttrBucketObservedLatencyMin, AttrBucketObservedLatencyMax, AttrBucketObservedLatencyAvg,
+		AttrBucketObservedLatencyP50, AttrBucketObservedLatencyP95, AttrBucketObservedLatencyP99,
+		AttrBucketObservedLatencySketch}
 )
 
 // EncodeBucket writes b, and its impact under cfg, into lr as a chaos.bucket
@@ -65,6 +69,13 @@ func EncodeBucket(b *Bucket, cfg *ImpactConfig, lr plog.LogRecord) {
 	if b.PeakEvents > 0 {
 		a.PutInt(AttrBucketPeakStart, b.PeakStartUnixNano)
 		a.PutInt(AttrBucketPeakEvents, int64(b.PeakEvents))
+	}
+	if o := &b.Observed; o.Spans > 0 {
+		a.PutInt(AttrBucketObservedSpans, int64(o.Spans))
+		a.PutDouble(AttrBucketObservedRequests, o.Requests)
+		a.PutDouble(AttrBucketObservedErrors, o.Errors)
+		a.PutDouble(AttrBucketObservedErrorRatio, o.ErrorRatio())
+		putStats(a, &bucketObservedLatencyKeys, &o.Latency)
 	}
 
 	im := b.Impact(cfg)
@@ -195,11 +206,20 @@ func decodeBucketAttr(b *Bucket, k string, v pcommon.Value) error {
 		return setInt(&b.PeakStartUnixNano, k, v)
 	case AttrBucketPeakEvents:
 		return setUint(&b.PeakEvents, k, v)
+	case AttrBucketObservedSpans:
+		return setUint(&b.Observed.Spans, k, v)
+	case AttrBucketObservedRequests:
+		return setCount(&b.Observed.Requests, k, v)
+	case AttrBucketObservedErrors:
+		return setCount(&b.Observed.Errors, k, v)
 	default:
 		if err, ok := decodeStatsAttr(&b.Latency, &latencyKeys, k, v); ok {
 			return err
 		}
 		if err, ok := decodeStatsAttr(&b.ProbeLatency, &probeLatencyKeys, k, v); ok {
+			return err
+		}
+		if err, ok := decodeStatsAttr(&b.Observed.Latency, &bucketObservedLatencyKeys, k, v); ok {
 			return err
 		}
 	}

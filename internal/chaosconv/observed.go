@@ -5,21 +5,13 @@ import (
 	"time"
 )
 
-// Observed is what one scope's own server spans showed in one time bucket:
-// the requests the application served, the failed ones and their latency.
-// The chaos_spans connector produces it from traces; the analytics
-// processor merges it into the bucket of the same scope, key, start and
-// width, beside what was injected. Counts are adjusted counts: a span
-// sampled with probability p stands for 1/p requests, so ratios and rates
-// stay right under sampling.
-type Observed struct {
-	Scope         ScopeKind
-	Key           string // "" (global), the service or the endpoint
-	StartUnixNano int64
-	Width         time.Duration
-	// Producer is the collector that emitted it (merging dedups by it).
-	Producer string
-
+// Traffic is what a scope's own server spans showed: the requests the
+// application served, the failed ones and their latency. Counts are
+// adjusted counts: a span sampled with probability p stands for 1/p
+// requests, so ratios and rates stay right under sampling. A chaos.observed
+// record carries one bucket's; a chaos.bucket carries the sum of the
+// records merged into it.
+type Traffic struct {
 	// Spans is how many server spans were read (as received, unweighted).
 	Spans uint64
 	// Requests and Errors are adjusted counts (fractional under
@@ -29,6 +21,20 @@ type Observed struct {
 	// Latency is the spans' durations (ms), each weighted by its adjusted
 	// count rounded to a whole number (the sketch counts in integers).
 	Latency Stats
+}
+
+// Observed is one chaos.observed record: the Traffic of one scope in one
+// time bucket. The chaos_spans connector produces it from traces; the
+// analytics processor merges it into the bucket of the same scope, key,
+// start and width, beside what was injected.
+type Observed struct {
+	Scope         ScopeKind
+	Key           string // "" (global), the service or the endpoint
+	StartUnixNano int64
+	Width         time.Duration
+	// Producer is the collector that emitted it (merging dedups by it).
+	Producer string
+	Traffic
 }
 
 // NewObserved returns an empty record of one scope and bucket.
@@ -52,7 +58,7 @@ func (o *Observed) EndUnixNano() int64 { return o.StartUnixNano + int64(o.Width)
 // number of requests it stands for: 1 unsampled, 1/p sampled with
 // probability p). It reports false, counting nothing, for a negative, NaN
 // or infinite duration or weight.
-func (o *Observed) AddSpan(durationMs float64, failed bool, adjusted float64) bool {
+func (o *Traffic) AddSpan(durationMs float64, failed bool, adjusted float64) bool {
 	if !(adjusted > 0) || math.IsInf(adjusted, 1) || !(durationMs >= 0) || math.IsInf(durationMs, 1) {
 		return false
 	}
@@ -69,15 +75,18 @@ func (o *Observed) AddSpan(durationMs float64, failed bool, adjusted float64) bo
 }
 
 // Merge adds p into o (the same scope and bucket).
-func (o *Observed) Merge(p *Observed) {
-	o.Spans += p.Spans
-	o.Requests += p.Requests
-	o.Errors += p.Errors
-	o.Latency.Merge(&p.Latency)
+func (o *Observed) Merge(p *Observed) { o.Traffic.Merge(&p.Traffic) }
+
+// Merge adds p into t.
+func (t *Traffic) Merge(p *Traffic) {
+	t.Spans += p.Spans
+	t.Requests += p.Requests
+	t.Errors += p.Errors
+	t.Latency.Merge(&p.Latency)
 }
 
 // ErrorRatio is Errors/Requests (0 without requests).
-func (o *Observed) ErrorRatio() float64 {
+func (o *Traffic) ErrorRatio() float64 {
 	if o.Requests <= 0 {
 		return 0
 	}

@@ -94,3 +94,39 @@ func TestDecodeObservedErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestBucketCarriesObserved: a bucket's Observed traffic travels in the
+// chaos.bucket record and merges like the rest; a bucket without any
+// writes none of its keys.
+func TestBucketCarriesObserved(t *testing.T) {
+	cfg := DefaultImpactConfig()
+	lim := Limits{MapEntries: 10}
+	empty := NewBucket(ScopeService, "checkout", t0, time.Minute)
+	lr := plog.NewLogRecord()
+	EncodeBucket(empty, &cfg, lr)
+	_, has := lr.Attributes().Get(AttrBucketObservedSpans)
+	require.False(t, has)
+
+	a := NewBucket(ScopeService, "checkout", t0, time.Minute)
+	a.Observed.AddSpan(20, false, 1)
+	b := NewBucket(ScopeService, "checkout", t0, time.Minute)
+	b.Observed.AddSpan(300, true, 2)
+	a.Merge(b, &lim)
+	require.Equal(t, uint64(2), a.Observed.Spans)
+	require.InDelta(t, 2.0/3, a.Observed.ErrorRatio(), 1e-12)
+
+	lr = plog.NewLogRecord()
+	EncodeBucket(a, &cfg, lr)
+	var got Bucket
+	require.NoError(t, DecodeBucket(lr, &got))
+	require.Equal(t, a.Observed.Spans, got.Observed.Spans)
+	require.Equal(t, a.Observed.Requests, got.Observed.Requests)
+	require.Equal(t, a.Observed.Errors, got.Observed.Errors)
+	require.Equal(t, a.Observed.Latency.Count, got.Observed.Latency.Count)
+	p95, _ := got.Observed.Latency.Quantile(0.95)
+	require.InDelta(t, 300, p95, 3, "within the sketch's 1 %")
+
+	got.Reinit(ScopeGlobal, "", t0, time.Minute)
+	require.Zero(t, got.Observed.Spans)
+	require.Zero(t, got.Observed.Latency.Count)
+}
