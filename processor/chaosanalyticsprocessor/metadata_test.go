@@ -33,11 +33,12 @@ func TestMetadata(t *testing.T) {
 		lat(92*time.Second, 1, "/c"), lat(93*time.Second, 1, "/d"))))
 	require.NoError(t, p.ConsumeLogs(ctx, eventLogs("", lat(150*time.Second, 1, ""))))
 	require.NoError(t, p.ConsumeLogs(ctx, eventLogs("", lat(5*time.Minute, 1, ""))))
+	require.NoError(t, p.ConsumeLogs(ctx, observedLogs(t0.Add(5*time.Minute), time.Minute, 20, 800))) // merged
 	require.NoError(t, p.ConsumeLogs(ctx, eventLogs("", lat(10*time.Second, 1, "")))) // late
 	p.clock.Set(t0)
 	require.NoError(t, p.ConsumeLogs(ctx, eventLogs("", lat(time.Hour, 1, "")))) // beyond max_future_skew
 
-	require.Len(t, md.Metrics(), 7)
+	require.Len(t, md.Metrics(), 8)
 	metadatatest.CheckTelemetry(t, md, p.tel, metadata.ScopeName)
 
 	// Shutdown unregisters the gauges' callback.

@@ -173,6 +173,13 @@ type inbound struct {
 	invalid     int64
 	badSum      int64
 	unmergeable int64
+	// observed holds the chaos.observed records decoded (nObs of them),
+	// obsBuckets their traffic as partial buckets to merge.
+	observed       []chaosconv.Observed
+	nObs           int
+	obsBuckets     []chaosconv.Bucket
+	badObs         int64
+	unmergeableObs int64
 }
 
 func (p *analyticsProcessor) getInbound() *inbound {
@@ -187,6 +194,7 @@ func (p *analyticsProcessor) putInbound(in *inbound) {
 		in.events[i].Reset()
 	}
 	in.events, in.services, in.nSum, in.invalid, in.badSum, in.unmergeable = in.events[:0], in.services[:0], 0, 0, 0, 0
+	in.nObs, in.badObs, in.unmergeableObs = 0, 0, 0
 	p.inbound.Put(in)
 }
 
@@ -261,12 +269,50 @@ func (p *analyticsProcessor) decode(ld plog.Logs, in *inbound) bool {
 					in.nSum++
 					removed = true
 					return true
+				case chaosconv.RecordObserved:
+					return p.decodeObserved(lr, in, &removed)
 				}
 				return false
 			})
 		}
 	}
 	return removed
+}
+
+// decodeObserved reads a chaos.observed record into in and reports
+// whether to remove it: merged into the bucket of its scope, it is in the
+// summary this processor emits. A record of another width than the finest
+// cannot be placed exactly and passes on, counted.
+func (p *analyticsProcessor) decodeObserved(lr plog.LogRecord, in *inbound, removed *bool) bool {
+	if in.nObs == len(in.observed) {
+		in.observed = append(in.observed, chaosconv.Observed{})
+	}
+	o := &in.observed[in.nObs]
+	if err := chaosconv.DecodeObserved(lr, o); err != nil {
+		in.badObs++
+		return false
+	}
+	if o.Width != p.finest {
+		in.unmergeableObs++
+		return false
+	}
+	in.nObs++
+	*removed = true
+	return true
+}
+
+// observedBuckets turns the decoded chaos.observed records into partial
+// buckets that carry only their traffic and name no producer: the
+// connector emits what arrived since its last flush, so partials of one
+// bucket add up (a producer's later partial would replace its earlier one).
+func (in *inbound) observedBuckets() []chaosconv.Bucket {
+	in.obsBuckets = in.obsBuckets[:0]
+	for i := range in.observed[:in.nObs] {
+		o := &in.observed[i]
+		in.obsBuckets = append(in.obsBuckets, chaosconv.Bucket{Scope: o.Scope, Key: o.Key,
+			StartUnixNano: o.StartUnixNano, Width: o.Width, Observed: o.Traffic})
+	}
+	return in.obsBuckets
 }
 
 // summaryOutcomes names the outcomes of merging a summary, for telemetry.
@@ -295,6 +341,11 @@ func (p *analyticsProcessor) apply(ctx context.Context, in *inbound) plog.Logs {
 		events[p.agg.Add(&in.events[i], svc, now)]++
 	}
 	p.agg.MergeBatch(in.summaries[:in.nSum], now, func(oc aggregate.Outcome) { summaries[oc]++ })
+	var observed [aggregate.OutcomeCount]int64
+	observed[aggregate.Unmergeable] = in.unmergeableObs
+	if in.nObs > 0 {
+		p.agg.MergeBatch(in.observedBuckets(), now, func(oc aggregate.Outcome) { observed[oc]++ })
+	}
 	out := p.drainLocked()
 	p.mu.Unlock()
 
@@ -306,6 +357,10 @@ func (p *analyticsProcessor) apply(ctx context.Context, in *inbound) plog.Logs {
 		p.record(ctx, p.tb.ProcessorChaosAnalyticsSummaries, n, summaryOutcomes[oc])
 	}
 	p.record(ctx, p.tb.ProcessorChaosAnalyticsSummaries, in.badSum, "invalid")
+	for _, oc := range []aggregate.Outcome{aggregate.Aggregated, aggregate.Late, aggregate.Future, aggregate.Unmergeable} {
+		p.record(ctx, p.tb.ProcessorChaosAnalyticsObserved, observed[oc], summaryOutcomes[oc])
+	}
+	p.record(ctx, p.tb.ProcessorChaosAnalyticsObserved, in.badObs, "invalid")
 	return out
 }
 

@@ -17,6 +17,9 @@ type TelemetryBuilder struct {
 	// ProcessorChaosAnalyticsSummaries counts chaos.bucket records by
 	// direction (emitted, merged, unmergeable, invalid, dropped).
 	ProcessorChaosAnalyticsSummaries metric.Int64Counter
+	// ProcessorChaosAnalyticsObserved counts chaos.observed records by
+	// outcome (merged, late, future, unmergeable, invalid).
+	ProcessorChaosAnalyticsObserved metric.Int64Counter
 	// ProcessorChaosAnalyticsScopeOverflows counts scopes that exceeded a
 	// cardinality limit and went to the overflow scope, by scope kind.
 	ProcessorChaosAnalyticsScopeOverflows metric.Int64Counter
@@ -44,6 +47,10 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 	errs = errors.Join(errs, err)
 	tb.ProcessorChaosAnalyticsSummaries, err = meter.Int64Counter("otelcol_processor_chaos_analytics_summaries",
 		metric.WithDescription("chaos.bucket summaries, by outcome. [alpha]"), metric.WithUnit("{records}"))
+	errs = errors.Join(errs, err)
+	tb.ProcessorChaosAnalyticsObserved, err = meter.Int64Counter("otelcol_processor_chaos_analytics_observed",
+		metric.WithDescription("chaos.observed records (a scope's own server spans) merged into buckets, by outcome. [development]"),
+		metric.WithUnit("{records}"))
 	errs = errors.Join(errs, err)
 	tb.ProcessorChaosAnalyticsScopeOverflows, err = meter.Int64Counter("otelcol_processor_chaos_analytics_scope_overflows",
 		metric.WithDescription("Events or summaries of scopes beyond a cardinality limit, aggregated under the overflow scope. [alpha]"), metric.WithUnit("{scopes}"))
