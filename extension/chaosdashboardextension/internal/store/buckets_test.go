@@ -232,3 +232,35 @@ func TestBucketMessages(t *testing.T) {
 	// No client: nothing is built nor published (the sink fails on it).
 	s.Ingest(logs(spec{start: minute(2), events: 1}), newSink(t, false))
 }
+
+// TestBucketObserved: a bucket's observed traffic (a scope's own server
+// spans) is in the bucket view and merged in the impact window; a bucket
+// without any shows null.
+func TestBucketObserved(t *testing.T) {
+	s, _ := newStore(t, Config{})
+	cfg := chaosconv.DefaultImpactConfig()
+	ld := plog.NewLogs()
+	for m, failed := range []bool{false, true} {
+		b := spec{start: minute(m), events: 1}.bucket()
+		for range 10 {
+			b.Observed.AddSpan(120, failed, 1)
+		}
+		chaosconv.EncodeBucket(b, &cfg, newRecord(ld))
+	}
+	chaosconv.EncodeBucket(spec{start: minute(2), events: 1}.bucket(), &cfg, newRecord(ld))
+	s.Ingest(ld, nil)
+
+	bs := s.Buckets(Query{Scope: chaosconv.ScopeGlobal, From: t0, To: minute(3)})
+	require.Len(t, bs, 3)
+	require.NotNil(t, bs[0].Observed)
+	require.Equal(t, Float(10), bs[0].Observed.Requests)
+	require.Equal(t, Float(0), bs[0].Observed.ErrorRatio)
+	require.Equal(t, Float(1), bs[1].Observed.ErrorRatio)
+	require.InDelta(t, 120, float64(bs[1].Observed.LatencyMs.P95), 1.2)
+	require.Nil(t, bs[2].Observed)
+
+	w := s.Impact(Query{Scope: chaosconv.ScopeGlobal, From: t0, To: minute(3)})
+	require.NotNil(t, w.Observed)
+	require.Equal(t, Float(20), w.Observed.Requests)
+	require.Equal(t, Float(0.5), w.Observed.ErrorRatio)
+}

@@ -59,6 +59,7 @@ func (s *Store) Impact(q Query) Window {
 		TopEndpoints: topOf(im.TopEndpoints)}
 	if merged != nil {
 		w.Events, w.Faults, w.LatencyMs = merged.Events, merged.Faults, latencyOf(&merged.Latency)
+		w.Observed = observedOf(&merged.Observed)
 	}
 	return w
 }

@@ -41,6 +41,26 @@ type Bucket struct {
 	ProbeFailures       uint64    `json:"probe_failures"`
 	LatencyMs           *Latency  `json:"latency_ms"`
 	Impact              Impact    `json:"impact"`
+	// Observed is what the scope's own server spans showed (null without
+	// any: the chaos_spans connector's records, merged by chaos_analytics).
+	Observed *Observed `json:"observed"`
+}
+
+// Observed is what a scope's own server spans showed: adjusted counts of
+// requests and errors, and the requests' latency.
+type Observed struct {
+	Requests   Float    `json:"requests"`
+	Errors     Float    `json:"errors"`
+	ErrorRatio Float    `json:"error_ratio"`
+	LatencyMs  *Latency `json:"latency_ms"`
+}
+
+func observedOf(t *chaosconv.Traffic) *Observed {
+	if t.Spans == 0 {
+		return nil
+	}
+	return &Observed{Requests: Float(t.Requests), Errors: Float(t.Errors), ErrorRatio: Float(t.ErrorRatio()),
+		LatencyMs: latencyOf(&t.Latency)}
 }
 
 // EndpointEvents is one entry of top_endpoints.
@@ -60,6 +80,7 @@ type Window struct {
 	LatencyMs    *Latency         `json:"latency_ms"`
 	Impact       Impact           `json:"impact"`
 	TopEndpoints []EndpointEvents `json:"top_endpoints"`
+	Observed     *Observed        `json:"observed"`
 }
 
 // Anomaly is the latest state of one anomaly.
@@ -188,7 +209,7 @@ func bucketOf(e *entry) Bucket {
 		Start: utc(b.StartUnixNano), End: utc(b.EndUnixNano()), Scope: b.Scope.String(), Key: b.Key,
 		Width: Width(b.Width), Events: b.Events, Faults: b.Faults, RateLimitViolations: b.RateLimitViolations,
 		TrafficEvents: b.TrafficEvents, ProbeSuccesses: b.ProbeSuccesses, ProbeFailures: b.ProbeFailures,
-		LatencyMs: latencyOf(&b.Latency), Impact: e.impact,
+		LatencyMs: latencyOf(&b.Latency), Impact: e.impact, Observed: observedOf(&b.Observed),
 	}
 }
 
