@@ -32,7 +32,10 @@ type Observed struct {
 	Key           string // "" (global), the service or the endpoint
 	StartUnixNano int64
 	Width         time.Duration
-	// Producer is the collector that emitted it (merging dedups by it).
+	// Producer is the collector that emitted it. Unlike a chaos.bucket
+	// partial, which a merger keeps one of per producer, the records of one
+	// producer for one bucket add up: each holds what arrived since the
+	// producer's previous flush.
 	Producer string
 	Traffic
 }
