@@ -22,6 +22,7 @@ FUZZ_TARGETS := \
 	./receiver/chaosreceiver/internal/decoder:FuzzParseTimestamp \
 	./receiver/chaosreceiver/internal/decoder:FuzzScanString \
 	./receiver/chaosreceiver/internal/chaostoolkit:FuzzDecode \
+	./connector/chaosspansconnector:FuzzAdjustedCount \
 	./internal/sketch:FuzzUnmarshal \
 	./internal/sketch:FuzzBoundsCounts \
 	./internal/stats:FuzzUnmarshal
