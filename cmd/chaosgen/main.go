@@ -88,6 +88,12 @@ type config struct {
 	scenarios     []string
 	segments      []Segment // scenarios with their lengths (gameday expanded)
 	jsonSummary   bool
+
+	// -spans: OTLP server spans of the services under test (spans.go).
+	spans         bool
+	spansEndpoint string
+	spanRate      float64
+	spanSampler   *SpanSampler // -span-sampling (nil: none)
 }
 
 // headerFlag is a repeatable -header k=v.
@@ -141,6 +147,14 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	scen := fs.String("scenario", "all", "scenario, comma list run in sequence, all, or gameday (a calm baseline, a storm, recovery: "+
 		"about an hour of event time, for -fast): "+strings.Join(Scenarios, ", "))
 	fs.BoolVar(&c.jsonSummary, "json-summary", false, "print a JSON summary on stdout at the end")
+	fs.BoolVar(&c.spans, "spans", false, "also send OTLP server spans of the services under test, whose latency and errors follow the injections (README, Spans)")
+	fs.StringVar(&c.spansEndpoint, "spans-endpoint", DefaultSpansEndpoint, "OTLP/HTTP traces URL of -spans (protobuf)")
+	fs.Float64Var(&c.spanRate, "span-rate", DefaultSpanRate, "requests (spans) per second of -spans, all endpoints together")
+	fs.Func("span-sampling", "sample -spans with this probability in [2^-56, 1] (consistent probability sampling: kept spans carry tracestate ot=th:<hex>; only they are sent; default: no sampling, no tracestate)",
+		func(v string) (err error) {
+			c.spanSampler, err = ParseSpanSampler(v)
+			return err
+		})
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -205,7 +219,27 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if c.probeInterval == 0 {
 		return nil, errors.New("-probe-interval must not be 0 (negative disables probes)")
 	}
+	if err := checkSpanFlags(c, set); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// checkSpanFlags checks the flags of -spans.
+func checkSpanFlags(c *config, set map[string]bool) error {
+	if !c.spans {
+		if set["spans-endpoint"] || set["span-rate"] || set["span-sampling"] {
+			return errSpanFlags
+		}
+		return nil
+	}
+	if u, err := url.Parse(c.spansEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("-spans-endpoint must be an http(s) URL, got %q", c.spansEndpoint)
+	}
+	if c.spanRate < 0 || math.IsNaN(c.spanRate) || math.IsInf(c.spanRate, 0) {
+		return fmt.Errorf("-span-rate must be a non-negative number, got %v", c.spanRate)
+	}
+	return nil
 }
 
 // encoder turns a batch into a request body.
@@ -239,6 +273,36 @@ func newSender(c *config, log io.Writer) *Sender {
 	return s
 }
 
+// newSpanSender is the sender of -spans: the same headers, timeout and
+// retries as the events' sender, its own endpoint.
+func newSpanSender(c *config, log io.Writer) *Sender {
+	s := NewSender(c.spansEndpoint, c.timeout)
+	s.MaxRetries = c.retries
+	s.MaxRequests = c.maxRequests
+	s.MaxRetryWait = c.maxRetryWait
+	s.Log = log
+	for _, kv := range c.headers {
+		s.Header.Add(kv[0], kv[1])
+	}
+	s.PartialRejected = tracesPartialRejected
+	s.Items = "spans"
+	return s
+}
+
+// SpanSummary is what -spans did (Summary.Spans).
+type SpanSummary struct {
+	Endpoint string  `json:"endpoint"`
+	Rate     float64 `json:"rate"`
+	// Sampling is -span-sampling's probability, when given.
+	Sampling float64 `json:"sampling,omitempty"`
+	// Generated spans, then those kept by -span-sampling (all of them
+	// without it), and the kept ones that were not sent.
+	Generated int `json:"generated"`
+	Sampled   int `json:"sampled"`
+	Unsent    int `json:"unsent"`
+	Stats
+}
+
 // Summary is the result of a run (-json-summary prints it).
 type Summary struct {
 	Stopped        string   `json:"stopped"`
@@ -254,13 +318,20 @@ type Summary struct {
 	Stats
 	ElapsedSeconds  float64 `json:"elapsed_seconds"`
 	EventsPerSecond float64 `json:"accepted_per_second"`
+	// Spans is present with -spans.
+	Spans *SpanSummary `json:"spans,omitempty"`
 }
 
 // Line is the one-line human summary.
 func (s *Summary) Line() string {
-	return fmt.Sprintf("chaosgen: stopped=%s mode=%s format=%s scenarios=%s generated=%d sent=%d accepted=%d rejected=%d unsent=%d requests=%d retries=%d elapsed=%.3fs rate=%.1f/s",
+	line := fmt.Sprintf("chaosgen: stopped=%s mode=%s format=%s scenarios=%s generated=%d sent=%d accepted=%d rejected=%d unsent=%d requests=%d retries=%d elapsed=%.3fs rate=%.1f/s",
 		s.Stopped, s.Mode, s.Format, strings.Join(s.Scenarios, ","), s.Generated, s.Sent, s.Accepted,
 		s.Rejected, s.Unsent, s.Requests, s.Retries, s.ElapsedSeconds, s.EventsPerSecond)
+	if sp := s.Spans; sp != nil {
+		line += fmt.Sprintf(" spans: generated=%d sampled=%d sent=%d accepted=%d rejected=%d unsent=%d requests=%d retries=%d",
+			sp.Generated, sp.Sampled, sp.Sent, sp.Accepted, sp.Rejected, sp.Unsent, sp.Requests, sp.Retries)
+	}
+	return line
 }
 
 // OK reports whether the run should exit 0: nothing rejected and a
@@ -268,7 +339,7 @@ func (s *Summary) Line() string {
 func (s *Summary) OK() bool {
 	switch s.Stopped {
 	case stopCompleted, stopMaxRequests, stopInterrupted:
-		return s.Rejected == 0
+		return s.Rejected == 0 && (s.Spans == nil || s.Spans.Rejected == 0)
 	}
 	return false
 }
@@ -279,6 +350,10 @@ func (s *Summary) OK() bool {
 // at a wall-clock deadline (the scenarios' duration plus a grace period).
 // On an interruption it sends what is pending and the current experiment's
 // "aborted" event in one last short request.
+//
+// With -spans it also sends the spans of the span model (spans.go) to
+// their own endpoint: each span once it has ended (in event time), in
+// batches of -batch, through a second sender that shares -max-requests.
 func run(ctx context.Context, c *config, enc encoder, s *Sender, clk Clock, logw io.Writer) Summary {
 	began := clk.Now()
 	total := total(c.segments)
@@ -294,6 +369,26 @@ func run(ctx context.Context, c *config, enc encoder, s *Sender, clk Clock, logw
 	}
 	if c.format == formatOTLP && c.otlpJSON {
 		sum.Format = "otlp-json"
+	}
+
+	// The span model, its sampler and sender (nil without -spans).
+	var (
+		sm         *SpanModel
+		sampler    *SpanSampler
+		ss         *Sender
+		traceState string
+	)
+	if c.spans {
+		sm = NewSpanModel(c.spanRate, rand.New(rand.NewPCG(c.seed, spanStream)))
+		sum.Spans = &SpanSummary{Endpoint: c.spansEndpoint, Rate: c.spanRate}
+		if sampler = c.spanSampler; sampler != nil {
+			traceState = sampler.TraceState
+			sum.Spans.Sampling = sampler.P
+		}
+		ss = newSpanSender(c, logw)
+		ss.Clock = s.Clock
+		ss.Peer, s.Peer = s, ss // one -max-requests budget for both
+		defer ss.Close()
 	}
 
 	// The replay deadline is on the real wall clock, whatever clk is: it
@@ -312,14 +407,18 @@ func run(ctx context.Context, c *config, enc encoder, s *Sender, clk Clock, logw
 	}
 
 	var (
-		pending   []GenEvent
-		seq       int
-		failures  int
-		lastFlush = clk.Now()
-		stop      string
-		cur       *Generator
-		curDone   bool
-		lastEnd   = start
+		pending       []GenEvent
+		seq           int
+		failures      int
+		spanFailures  int
+		lastFlush     = clk.Now()
+		lastSpanFlush = lastFlush
+		stop          string
+		cur           *Generator
+		curDone       bool
+		lastEnd       = start
+		inflight      []GenSpan // sampled spans not yet ended
+		spanPending   []GenSpan // ended spans not yet sent
 	)
 	tag := func(evs []GenEvent) {
 		for i := range evs {
@@ -328,34 +427,84 @@ func run(ctx context.Context, c *config, enc encoder, s *Sender, clk Clock, logw
 		}
 		sum.Generated += len(evs)
 	}
-	// send posts batch; consumed says whether it was sent (accepted or
-	// not), so that it is not sent twice.
+	// post sends one body of n items through snd; consumed says whether
+	// it was sent (accepted or not), so that it is not sent twice. fails
+	// counts the sender's consecutive unaccepted batches.
+	post := func(ctx context.Context, snd *Sender, fails *int, body []byte, contentType string, n, retries int) (reason string, consumed bool) {
+		sentBefore := snd.Stats.Sent
+		err := snd.Send(ctx, body, contentType, n, retries)
+		consumed = snd.Stats.Sent != sentBefore
+		var be *BatchError
+		switch {
+		case err == nil:
+			*fails = 0
+			return "", consumed
+		case errors.Is(err, ErrMaxRequests):
+			return stopMaxRequests, consumed
+		case errors.As(err, &be):
+			*fails++
+			if c.maxFailures > 0 && *fails >= c.maxFailures {
+				fmt.Fprintf(logw, "chaosgen: %d batches in a row not accepted by %s, stopping\n", *fails, snd.Endpoint)
+				return stopFailing, consumed
+			}
+			return "", consumed
+		}
+		return stopReason(), consumed
+	}
 	send := func(ctx context.Context, batch []GenEvent, retries int) (reason string, consumed bool) {
 		body, err := enc.Encode(batch, clk.Now())
 		if err != nil {
 			fmt.Fprintf(logw, "chaosgen: encode: %v\n", err)
 			return stopEncodeError, false
 		}
-		sentBefore := s.Stats.Sent
-		err = s.Send(ctx, body, enc.ContentType(), len(batch), retries)
+		reason, consumed = post(ctx, s, &failures, body, enc.ContentType(), len(batch), retries)
 		lastFlush = clk.Now()
-		consumed = s.Stats.Sent != sentBefore
-		var be *BatchError
-		switch {
-		case err == nil:
-			failures = 0
-			return "", consumed
-		case errors.Is(err, ErrMaxRequests):
-			return stopMaxRequests, consumed
-		case errors.As(err, &be):
-			failures++
-			if c.maxFailures > 0 && failures >= c.maxFailures {
-				fmt.Fprintf(logw, "chaosgen: %d batches in a row not accepted, stopping\n", failures)
-				return stopFailing, consumed
-			}
-			return "", consumed
+		return reason, consumed
+	}
+	sendSpans := func(ctx context.Context, batch []GenSpan, retries int) (reason string, consumed bool) {
+		body, err := EncodeTraces(batch, traceState)
+		if err != nil {
+			fmt.Fprintf(logw, "chaosgen: encode spans: %v\n", err)
+			return stopEncodeError, false
 		}
-		return stopReason(), consumed
+		reason, consumed = post(ctx, ss, &spanFailures, body, contentTypeProtobuf, len(batch), retries)
+		lastSpanFlush = clk.Now()
+		return reason, consumed
+	}
+	// spans runs the span model over a tick and sends what is due.
+	spans := func(t Tick) string {
+		sm.Observe(t.Events)
+		first := len(inflight)
+		inflight = sm.Spans(inflight, t.Start, t.End)
+		sum.Spans.Generated += len(inflight) - first
+		if sampler != nil {
+			kept := inflight[:first]
+			for _, sp := range inflight[first:] {
+				if sampler.Keep(&sp) {
+					kept = append(kept, sp)
+				}
+			}
+			inflight = kept
+		}
+		sum.Spans.Sampled += len(inflight) - first
+		spanPending, inflight = releaseEnded(spanPending, inflight, t.End.UnixNano())
+		for len(spanPending) >= c.batch {
+			reason, consumed := sendSpans(runCtx, spanPending[:c.batch], -1)
+			if consumed {
+				spanPending = spanPending[c.batch:]
+			}
+			if reason != "" {
+				return reason
+			}
+		}
+		if !c.fast && len(spanPending) > 0 && clk.Now().Sub(lastSpanFlush) >= flushInterval {
+			reason, consumed := sendSpans(runCtx, spanPending, -1)
+			if consumed {
+				spanPending = nil
+			}
+			return reason
+		}
+		return ""
 	}
 
 	segStart := start
@@ -414,6 +563,12 @@ outer:
 					break outer
 				}
 			}
+			if sm != nil {
+				if reason := spans(t); reason != "" {
+					stop = reason
+					break outer
+				}
+			}
 		}
 	}
 	if stop == "" && len(pending) > 0 {
@@ -423,10 +578,22 @@ outer:
 		}
 		stop = reason
 	}
+	if stop == "" && sm != nil {
+		// The end: the spans still running are sent too.
+		spanPending, inflight = releaseEnded(spanPending, inflight, math.MaxInt64)
+		for stop == "" && len(spanPending) > 0 {
+			n := min(len(spanPending), c.batch)
+			reason, consumed := sendSpans(runCtx, spanPending[:n], -1)
+			if consumed {
+				spanPending = spanPending[n:]
+			}
+			stop = reason
+		}
+	}
 	if stop == "" {
 		stop = stopCompleted
 	}
-	if stop == stopInterrupted && (len(pending) > 0 || (cur != nil && !curDone)) {
+	if stop == stopInterrupted && (len(pending) > 0 || (cur != nil && !curDone) || len(spanPending) > 0) {
 		if cur != nil && !curDone {
 			at := lastEnd
 			if !c.fast {
@@ -437,8 +604,15 @@ outer:
 			pending = append(pending, ab...)
 		}
 		fctx, cancel := context.WithTimeout(context.Background(), finalFlushTimeout)
-		if _, consumed := send(fctx, pending, 0); consumed {
-			pending = nil
+		if len(pending) > 0 {
+			if _, consumed := send(fctx, pending, 0); consumed {
+				pending = nil
+			}
+		}
+		if len(spanPending) > 0 {
+			if _, consumed := sendSpans(fctx, spanPending, 0); consumed {
+				spanPending = nil
+			}
 		}
 		cancel()
 	}
@@ -448,6 +622,10 @@ outer:
 	sum.ElapsedSeconds = clk.Now().Sub(began).Seconds()
 	if sum.ElapsedSeconds > 0 {
 		sum.EventsPerSecond = math.Round(float64(sum.Accepted)/sum.ElapsedSeconds*10) / 10
+	}
+	if ss != nil {
+		sum.Spans.Stats = ss.Stats
+		sum.Spans.Unsent = sum.Spans.Sampled - ss.Stats.Sent
 	}
 	return sum
 }

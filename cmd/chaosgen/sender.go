@@ -84,6 +84,12 @@ type Sender struct {
 	PartialRejected func(contentType string, body []byte) (int, string)
 	// Log receives one line per failed batch (at most maxLogLines).
 	Log io.Writer
+	// Peer, when set, shares the MaxRequests budget: its requests count
+	// against this sender's bound too (the events' and the spans' senders
+	// of one run).
+	Peer *Sender
+	// Items names what a batch holds in log lines ("" is "events").
+	Items string
 
 	Stats  Stats
 	logged int
@@ -181,7 +187,7 @@ func (s *Sender) Send(ctx context.Context, body []byte, contentType string, n, m
 			s.Stats.Accepted += n - rejected
 			if rejected > 0 {
 				s.Stats.Rejected += rejected
-				s.logf("partial success: server rejected %d of %d events: %s", rejected, n, msg)
+				s.logf("partial success: %s rejected %d of %d %s: %s", s.Endpoint, rejected, n, s.items(), msg)
 			}
 			return nil
 		case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
@@ -211,13 +217,27 @@ func (s *Sender) Send(ctx context.Context, body []byte, contentType string, n, m
 	}
 }
 
+func (s *Sender) items() string {
+	if s.Items == "" {
+		return "events"
+	}
+	return s.Items
+}
+
 func (s *Sender) budgetSpent() bool {
-	return s.MaxRequests > 0 && s.Stats.Requests >= s.MaxRequests
+	if s.MaxRequests <= 0 {
+		return false
+	}
+	n := s.Stats.Requests
+	if s.Peer != nil {
+		n += s.Peer.Stats.Requests
+	}
+	return n >= s.MaxRequests
 }
 
 func (s *Sender) reject(n int, msg string) {
 	s.Stats.Rejected += n
-	s.logf("batch of %d events not accepted: %s", n, msg)
+	s.logf("batch of %d %s not accepted: %s", n, s.items(), msg)
 }
 
 func (s *Sender) logf(format string, args ...any) {
