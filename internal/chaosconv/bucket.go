@@ -183,6 +183,28 @@ type Bucket struct {
 	// Observed is what the scope's own server spans showed in the bucket
 	// (the chaos.observed records merged into it; empty without them).
 	Observed Traffic
+	// ObservedBaseline is what the scope's spans showed before the chaos,
+	// the reference the impact compares Observed with (Requests 0: none).
+	ObservedBaseline Baseline
+}
+
+// Baseline summarises a scope's server spans in calm buckets (no chaos
+// injected): the reference a bucket's observed traffic is compared with.
+type Baseline struct {
+	// Requests is the adjusted count the baseline rests on (0: none).
+	Requests float64
+	// ErrorRatio is errors / requests over those buckets.
+	ErrorRatio float64
+	// P95Ms is the median of their p95 latencies (0: unknown).
+	P95Ms float64
+}
+
+// Injected is the bucket's injected chaos events: faults, delays, rate-limit
+// hits, traffic shaping and protocol faults (not probes, experiment phases
+// or scenario transitions). A bucket with none is calm.
+func (b *Bucket) Injected() uint64 {
+	return b.EventsByKind[KindLatencyInjection] + b.EventsByKind[KindFaultInjection] +
+		b.EventsByKind[KindRateLimitExceeded] + b.EventsByKind[KindTrafficShaping] + b.EventsByKind[KindProtocolEvent]
 }
 
 // NewBucket returns an empty bucket ready for AddEvent.
@@ -290,6 +312,11 @@ func (b *Bucket) Merge(o *Bucket, lim *Limits) {
 	b.ProbeLatency.Merge(&o.ProbeLatency)
 	if o.Observed.Spans > 0 {
 		b.Observed.Merge(&o.Observed)
+	}
+	if b.ObservedBaseline.Requests == 0 {
+		// One baseline per window: the first merged that has one (the
+		// pre-chaos reference does not move while the chaos lasts).
+		b.ObservedBaseline = o.ObservedBaseline
 	}
 	b.mergePeak(o)
 }

@@ -57,6 +57,10 @@ const (
 	AttrBucketObservedLatencyP95    = "chaos.bucket.observed.latency.p95_ms"
 	AttrBucketObservedLatencyP99    = "chaos.bucket.observed.latency.p99_ms"
 	AttrBucketObservedLatencySketch = "chaos.bucket.observed.latency.sketch"
+	// The scope's spans before the chaos, that the impact compares with.
+	AttrBucketObservedBaselineRequests   = "chaos.bucket.observed.baseline.requests"
+	AttrBucketObservedBaselineErrorRatio = "chaos.bucket.observed.baseline.error_ratio"
+	AttrBucketObservedBaselineP95        = "chaos.bucket.observed.baseline.p95_ms"
 
 	AttrBucketPeakStart  = "chaos.bucket.peak.start_unix_nano" // busiest finest bucket
 	AttrBucketPeakEvents = "chaos.bucket.peak.events"
@@ -69,6 +73,10 @@ const (
 	AttrImpactLatencyFactor     = "chaos.impact.latency_factor"
 	AttrImpactProbeFailureRatio = "chaos.impact.probe_failure_ratio"
 	AttrImpactTopEndpoints      = "chaos.impact.top_endpoints" // slice of endpoints, most affected first
+	AttrImpactSource            = "chaos.impact.source"        // spans, probes or estimated: what the degradation comes from
+	// What the scope's spans showed against their baseline (with source spans).
+	AttrImpactObservedErrorIncrease = "chaos.impact.observed.error_increase"
+	AttrImpactObservedLatencyFactor = "chaos.impact.observed.latency_factor"
 )
 
 // BucketKeys lists every chaos.bucket attribute key, in documentation order.
@@ -87,9 +95,11 @@ var BucketKeys = []string{
 	AttrBucketObservedLatencyCount, AttrBucketObservedLatencySumUs, AttrBucketObservedLatencyMin,
 	AttrBucketObservedLatencyMax, AttrBucketObservedLatencyAvg, AttrBucketObservedLatencyP50,
 	AttrBucketObservedLatencyP95, AttrBucketObservedLatencyP99, AttrBucketObservedLatencySketch,
+	AttrBucketObservedBaselineRequests, AttrBucketObservedBaselineErrorRatio, AttrBucketObservedBaselineP95,
 	AttrBucketPeakStart, AttrBucketPeakEvents,
 	AttrImpactSeverity, AttrImpactDegradationPct, AttrImpactMeasured, AttrImpactFaultRatio,
 	AttrImpactRateLimitRatio, AttrImpactLatencyFactor, AttrImpactProbeFailureRatio, AttrImpactTopEndpoints,
+	AttrImpactSource, AttrImpactObservedErrorIncrease, AttrImpactObservedLatencyFactor,
 }
 
 // Resource attributes of the chaos_analytics checkpoint (a plog.Logs of

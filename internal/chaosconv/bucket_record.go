@@ -77,11 +77,21 @@ func EncodeBucket(b *Bucket, cfg *ImpactConfig, lr plog.LogRecord) {
 		a.PutDouble(AttrBucketObservedErrorRatio, o.ErrorRatio())
 		putStats(a, &bucketObservedLatencyKeys, &o.Latency)
 	}
+	if base := &b.ObservedBaseline; base.Requests > 0 {
+		a.PutDouble(AttrBucketObservedBaselineRequests, base.Requests)
+		a.PutDouble(AttrBucketObservedBaselineErrorRatio, base.ErrorRatio)
+		a.PutDouble(AttrBucketObservedBaselineP95, base.P95Ms)
+	}
 
 	im := b.Impact(cfg)
 	a.PutDouble(AttrImpactSeverity, im.Severity)
 	a.PutDouble(AttrImpactDegradationPct, im.DegradationPct)
 	a.PutBool(AttrImpactMeasured, im.Measured)
+	a.PutStr(AttrImpactSource, im.Source)
+	if im.Source == ImpactSourceSpans {
+		a.PutDouble(AttrImpactObservedErrorIncrease, im.ObservedErrorIncrease)
+		a.PutDouble(AttrImpactObservedLatencyFactor, im.ObservedLatencyFactor)
+	}
 	a.PutDouble(AttrImpactFaultRatio, im.FaultRatio)
 	a.PutDouble(AttrImpactRateLimitRatio, im.RateLimitRatio)
 	a.PutDouble(AttrImpactLatencyFactor, im.LatencyFactor)
@@ -212,6 +222,12 @@ func decodeBucketAttr(b *Bucket, k string, v pcommon.Value) error {
 		return setCount(&b.Observed.Requests, k, v)
 	case AttrBucketObservedErrors:
 		return setCount(&b.Observed.Errors, k, v)
+	case AttrBucketObservedBaselineRequests:
+		return setCount(&b.ObservedBaseline.Requests, k, v)
+	case AttrBucketObservedBaselineErrorRatio:
+		return setCount(&b.ObservedBaseline.ErrorRatio, k, v)
+	case AttrBucketObservedBaselineP95:
+		return setCount(&b.ObservedBaseline.P95Ms, k, v)
 	default:
 		if err, ok := decodeStatsAttr(&b.Latency, &latencyKeys, k, v); ok {
 			return err

@@ -159,6 +159,12 @@ func (v *BucketView) decodeAttr(k string, val pcommon.Value) error {
 		return setFloat(&v.Impact.LatencyFactor, k, val)
 	case AttrImpactProbeFailureRatio:
 		return setFloat(&v.Impact.ProbeFailureRatio, k, val)
+	case AttrImpactSource:
+		v.Impact.Source = val.AsString()
+	case AttrImpactObservedErrorIncrease:
+		return setFloat(&v.Impact.ObservedErrorIncrease, k, val)
+	case AttrImpactObservedLatencyFactor:
+		return setFloat(&v.Impact.ObservedLatencyFactor, k, val)
 	}
 	return nil
 }

@@ -130,3 +130,51 @@ func TestBucketCarriesObserved(t *testing.T) {
 	require.Zero(t, got.Observed.Spans)
 	require.Zero(t, got.Observed.Latency.Count)
 }
+
+// TestImpactFromSpans is the worked example of docs/semantic-conventions.md
+// ("Impact formula"): the scope's requests against their baseline decide
+// the degradation (source spans), ahead of passing probes.
+func TestImpactFromSpans(t *testing.T) {
+	cfg := DefaultImpactConfig()
+	b := NewBucket(ScopeService, "checkout", t0, time.Minute)
+	for i := range 100 {
+		e := Event{TimeUnixNano: t0, Kind: KindLatencyInjection, DelayMs: 0, Fields: FieldDelayMs}
+		if i < 30 {
+			e = Event{TimeUnixNano: t0, Kind: KindFaultInjection, FaultType: "http_503", Fields: FieldFaultType}
+		}
+		b.AddEvent(&e, &Limits{})
+	}
+	b.ProbeSuccesses = 5
+	for i := range 100 {
+		b.Observed.AddSpan(70, i < 13, 1)
+	}
+	b.ObservedBaseline = Baseline{Requests: 10000, ErrorRatio: 0.01, P95Ms: 40}
+	im := b.Impact(&cfg)
+	require.Equal(t, ImpactSourceSpans, im.Source)
+	require.True(t, im.Measured)
+	require.InDelta(t, 0.12, im.ObservedErrorIncrease, 1e-9)
+	require.InDelta(t, 0.75, im.ObservedLatencyFactor, 0.02, "p95 from the sketch, within its 1 %")
+	require.InDelta(t, 45, im.DegradationPct, 0.5)
+	require.InDelta(t, 0.44, im.Severity, 0.005)
+
+	// Too few requests, or no baseline: the probes decide, then the estimate.
+	b.ObservedBaseline.Requests = 10
+	im = b.Impact(&cfg)
+	require.Equal(t, ImpactSourceProbes, im.Source)
+	require.Zero(t, im.DegradationPct)
+	b.ProbeSuccesses = 0
+	im = b.Impact(&cfg)
+	require.Equal(t, ImpactSourceEstimated, im.Source)
+	require.False(t, im.Measured)
+
+	// The baseline travels in the record, and a consumer recomputes the same.
+	b.ObservedBaseline.Requests = 10000
+	lr := plog.NewLogRecord()
+	EncodeBucket(b, &cfg, lr)
+	src, _ := lr.Attributes().Get(AttrImpactSource)
+	require.Equal(t, ImpactSourceSpans, src.Str())
+	var got Bucket
+	require.NoError(t, DecodeBucket(lr, &got))
+	require.Equal(t, b.ObservedBaseline, got.ObservedBaseline)
+	require.Equal(t, b.Impact(&cfg).DegradationPct, got.Impact(&cfg).DegradationPct)
+}

@@ -34,7 +34,7 @@ func TestMetadata(t *testing.T) {
 	require.NoError(t, p.ConsumeLogs(ctx, eventLogs("", lat(150*time.Second, 1, ""))))
 	require.NoError(t, p.ConsumeLogs(ctx, eventLogs("", lat(5*time.Minute, 1, ""))))
 	require.NoError(t, p.ConsumeLogs(ctx, observedLogs(t0.Add(5*time.Minute), time.Minute, 20, 800))) // merged
-	require.NoError(t, p.ConsumeLogs(ctx, eventLogs("", lat(10*time.Second, 1, "")))) // late
+	require.NoError(t, p.ConsumeLogs(ctx, eventLogs("", lat(10*time.Second, 1, ""))))                 // late
 	p.clock.Set(t0)
 	require.NoError(t, p.ConsumeLogs(ctx, eventLogs("", lat(time.Hour, 1, "")))) // beyond max_future_skew
 

@@ -88,3 +88,56 @@ func TestObservedMergedIntoBuckets(t *testing.T) {
 	require.Equal(t, int64(1), valueFor(t, points, "outcome", "unmergeable"))
 	require.Equal(t, int64(1), valueFor(t, points, "outcome", "late"))
 }
+
+// observedFailing is one chaos.observed record of the global scope with
+// spans requests of durMs, failed of them failed.
+func observedFailing(start time.Time, spans, failed int, durMs float64) plog.Logs {
+	o := chaosconv.NewObserved(chaosconv.ScopeGlobal, "", start.UnixNano(), time.Minute)
+	for i := range spans {
+		o.AddSpan(durMs, i < failed, 1)
+	}
+	ld := plog.NewLogs()
+	chaosconv.EncodeObserved(o, ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
+	return ld
+}
+
+// TestImpactMeasuredFromSpans: calm minutes (requests, no injected chaos)
+// make the scope's baseline; a minute with chaos carries it, and its impact
+// is measured from the spans against it.
+func TestImpactMeasuredFromSpans(t *testing.T) {
+	sink := new(consumertest.LogsSink)
+	p := newTestProcessor(t, sink, nil)
+	ctx := context.Background()
+	for m := range 3 {
+		require.NoError(t, p.ConsumeLogs(ctx, observedFailing(t0.Add(time.Duration(m)*time.Minute), 50, 1, 20)))
+	}
+	chaos := t0.Add(3 * time.Minute)
+	require.NoError(t, p.ConsumeLogs(ctx, eventLogs("", flt(3*time.Minute+time.Second, "/api/users"))))
+	require.NoError(t, p.ConsumeLogs(ctx, observedFailing(chaos, 50, 10, 100)))
+	require.NoError(t, p.ConsumeLogs(ctx, eventLogs("", lat(6*time.Minute, 1, "")))) // closes minute 3
+
+	_, buckets := summaries(t, sink)
+	var b *chaosconv.Bucket
+	for _, x := range buckets {
+		if x.Scope == chaosconv.ScopeGlobal && x.StartUnixNano == chaos.UnixNano() && x.Width == time.Minute {
+			b = x
+		}
+	}
+	require.NotNil(t, b)
+	require.Equal(t, chaosconv.Baseline{Requests: 150, ErrorRatio: 0.02, P95Ms: b.ObservedBaseline.P95Ms}, b.ObservedBaseline)
+	require.InDelta(t, 20, b.ObservedBaseline.P95Ms, 0.2)
+	cfg := chaosconv.DefaultImpactConfig()
+	im := b.Impact(&cfg)
+	require.Equal(t, chaosconv.ImpactSourceSpans, im.Source)
+	require.InDelta(t, 0.18, im.ObservedErrorIncrease, 1e-9)
+	require.Equal(t, 1.0, im.ObservedLatencyFactor, "p95 100 ms against 20 ms: capped at 1")
+	require.InDelta(t, 100*(1-0.82*0.5), im.DegradationPct, 1e-6)
+
+	// The calm minutes have no baseline attached: their impact is not
+	// measured from spans (no chaos to compare).
+	for _, x := range buckets {
+		if x.Scope == chaosconv.ScopeGlobal && x.StartUnixNano < chaos.UnixNano() && x.Width == time.Minute {
+			require.Zero(t, x.ObservedBaseline.Requests)
+		}
+	}
+}

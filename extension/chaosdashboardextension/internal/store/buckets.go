@@ -59,8 +59,9 @@ func (s *Store) decodeBucket(lr plog.LogRecord) (*entry, error) {
 	if err := chaosconv.DecodeBucket(lr, b); err != nil {
 		return nil, err
 	}
-	// Measured depends on the bucket's probes only, not on the config;
-	// no endpoint list is needed here.
+	// Measured and Source depend on the bucket's probes, observed traffic
+	// and baseline (under the contract's default minimum of requests, as
+	// the producer's); no endpoint list is needed here.
 	cfg := s.impact
 	cfg.TopEndpoints = 0
 	im := b.Impact(&cfg)
@@ -68,7 +69,7 @@ func (s *Store) decodeBucket(lr plog.LogRecord) (*entry, error) {
 		im.Severity, im.DegradationPct = sev, deg
 	}
 	return &entry{b: b, impact: Impact{Severity: Float(im.Severity), DegradationPct: Float(im.DegradationPct),
-		Measured: im.Measured}}, nil
+		Measured: im.Measured, Source: im.Source}}, nil
 }
 
 // addBucket stores e, evicting what the new data time leaves behind, and

@@ -105,7 +105,7 @@ func TestBucketRecordedImpact(t *testing.T) {
 	lr.Attributes().PutDouble(chaosconv.AttrImpactDegradationPct, 42.5)
 	s.Ingest(ld, nil)
 	b := s.Buckets(Query{Scope: chaosconv.ScopeGlobal, From: t0, To: minute(1)})[0]
-	require.Equal(t, Impact{Severity: 0.875, DegradationPct: 42.5}, b.Impact)
+	require.Equal(t, Impact{Severity: 0.875, DegradationPct: 42.5, Source: chaosconv.ImpactSourceEstimated}, b.Impact)
 }
 
 func TestRetentionByDataTime(t *testing.T) {

@@ -55,7 +55,8 @@ func (s *Store) Impact(q Query) Window {
 	merged, im := s.mergeLocked(s.selectLocked(q))
 	s.mu.RUnlock()
 	w := Window{From: q.From.UTC(), To: q.To.UTC(), Scope: q.Scope.String(), Key: q.Key,
-		Impact:       Impact{Severity: Float(im.Severity), DegradationPct: Float(im.DegradationPct), Measured: im.Measured},
+		Impact: Impact{Severity: Float(im.Severity), DegradationPct: Float(im.DegradationPct), Measured: im.Measured,
+			Source: im.Source},
 		TopEndpoints: topOf(im.TopEndpoints)}
 	if merged != nil {
 		w.Events, w.Faults, w.LatencyMs = merged.Events, merged.Faults, latencyOf(&merged.Latency)

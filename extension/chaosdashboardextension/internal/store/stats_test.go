@@ -54,7 +54,7 @@ func TestStatsWindows(t *testing.T) {
 		EventsLastDay:  143 + 10,
 		LatencyAvgMs:   &avg,
 		FaultsLastHour: 4,
-		Impact:         &Impact{Severity: Float(im.Severity), DegradationPct: Float(im.DegradationPct)},
+		Impact:         &Impact{Severity: Float(im.Severity), DegradationPct: Float(im.DegradationPct), Source: im.Source},
 		TopEndpoints:   []EndpointEvents{{"/pay", 6}, {"/cart", 3}, {"/home", 1}},
 	}, st)
 	require.Positive(t, float64(st.Impact.Severity))
@@ -74,7 +74,7 @@ func TestImpactWindow(t *testing.T) {
 	got := s.Impact(Query{Scope: chaosconv.ScopeService, Key: "checkout", From: t0, To: minute(2)})
 	require.Equal(t, Window{From: t0, To: minute(2), Scope: "service", Key: "checkout", Events: 20, Faults: 5,
 		LatencyMs:    &Latency{Count: 1, Avg: 100, P50: got.LatencyMs.P50, P95: got.LatencyMs.P95, P99: got.LatencyMs.P99},
-		Impact:       Impact{Severity: Float(want.Severity), DegradationPct: Float(want.DegradationPct), Measured: true},
+		Impact:       Impact{Severity: Float(want.Severity), DegradationPct: Float(want.DegradationPct), Measured: true, Source: want.Source},
 		TopEndpoints: []EndpointEvents{{"/pay", 12}, {"/cart", 4}}}, got)
 	require.InDelta(t, 100, float64(got.LatencyMs.P50), 2)
 

@@ -15,6 +15,8 @@ type Impact struct {
 	Severity       Float `json:"severity"`
 	DegradationPct Float `json:"degradation_pct"`
 	Measured       bool  `json:"measured"`
+	// Source is what the degradation comes from: spans, probes or estimated.
+	Source string `json:"source"`
 }
 
 // Latency is a latency_ms object (null when no latency was recorded).

@@ -118,6 +118,9 @@ type Scope struct {
 	// open[i] is the open buckets of width i, ascending by start.
 	open [][]*chaosconv.Bucket
 	cur  *chaosconv.Bucket // the finest bucket last written: the hot path's cache
+	// baseline is what the scope's own spans showed in its last calm
+	// buckets (in memory only: a restart waits for new calm buckets).
+	baseline baselineRing
 }
 
 // New returns an empty aggregator.
@@ -496,6 +499,7 @@ func (a *Aggregator) closeScope(s *Scope, through int64) {
 			b := list[n]
 			if w == 0 {
 				a.mergePartials(b)
+				s.observeBaseline(b)
 				// Every coarser width is a roll-up of the finest one alone,
 				// so all widths agree exactly.
 				for cw := 1; cw < len(a.cfg.Widths); cw++ {
