@@ -31,7 +31,7 @@ func TestLoadConfig(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, createDefaultConfig(), def)
 	require.Equal(t, time.Minute, def.Width)
-	require.Equal(t, 10*time.Second, def.FlushInterval)
+	require.Equal(t, 2*time.Second, def.FlushInterval)
 	require.Equal(t, 1.0, def.DefaultSamplingRate)
 
 	custom, err := loadConfig(t, "custom")

@@ -20,7 +20,7 @@ func NewFactory() connector.Factory {
 func createDefaultConfig() component.Config {
 	return &Config{
 		Width:               time.Minute,
-		FlushInterval:       10 * time.Second,
+		FlushInterval:       2 * time.Second, // well under chaos_analytics's default allowed_lateness (10s)
 		DefaultSamplingRate: 1,
 		Limits: LimitsConfig{
 			MaxServices:  100,

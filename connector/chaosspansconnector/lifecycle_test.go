@@ -56,7 +56,7 @@ func TestFlushOnTick(t *testing.T) {
 	ticks := make(chan time.Time)
 	stopped := make(chan struct{})
 	ticker := func(d time.Duration) (<-chan time.Time, func()) {
-		require.Equal(t, 10*time.Second, d)
+		require.Equal(t, 2*time.Second, d)
 		return ticks, func() { close(stopped) }
 	}
 	sink := new(consumertest.LogsSink)

@@ -141,3 +141,25 @@ func TestImpactMeasuredFromSpans(t *testing.T) {
 		}
 	}
 }
+
+// TestObservedBatchInAnyOrder: one request's observed partials, of several
+// minutes in any order, are all merged: a later minute's partial does not
+// close (and make late) an earlier one of the same request, and a partial
+// moves the watermark only to its bucket's start.
+func TestObservedBatchInAnyOrder(t *testing.T) {
+	sink := new(consumertest.LogsSink)
+	p := newTestProcessor(t, sink, nil)
+	ld := observedLogs(t0.Add(3*time.Minute), time.Minute, 5, 10)
+	observedLogs(t0, time.Minute, 5, 10).ResourceLogs().MoveAndAppendTo(ld.ResourceLogs())
+	observedLogs(t0.Add(time.Minute), time.Minute, 5, 10).ResourceLogs().MoveAndAppendTo(ld.ResourceLogs())
+	require.NoError(t, p.ConsumeLogs(context.Background(), ld))
+	// Minute 3's partial vouches only for minute 3's start: minute 3 stays
+	// open for its other spans.
+	require.NoError(t, p.ConsumeLogs(context.Background(), observedLogs(t0.Add(3*time.Minute), time.Minute, 5, 10)))
+
+	m, err := p.tel.GetMetric("otelcol_processor_chaos_analytics_observed")
+	require.NoError(t, err)
+	points := m.Data.(metricdata.Sum[int64]).DataPoints
+	require.Equal(t, int64(4), valueFor(t, points, "outcome", "merged"))
+	require.Len(t, points, 1, "merged only: none late")
+}

@@ -302,9 +302,9 @@ func (p *analyticsProcessor) decodeObserved(lr plog.LogRecord, in *inbound, remo
 }
 
 // observedBuckets turns the decoded chaos.observed records into partial
-// buckets that carry only their traffic and name no producer: the
-// connector emits what arrived since its last flush, so partials of one
-// bucket add up (a producer's later partial would replace its earlier one).
+// buckets that carry only their traffic: the connector emits what arrived
+// since its last flush, so partials of one bucket add up (they are not kept
+// one per producer as summaries are).
 func (in *inbound) observedBuckets() []chaosconv.Bucket {
 	in.obsBuckets = in.obsBuckets[:0]
 	for i := range in.observed[:in.nObs] {
@@ -344,7 +344,7 @@ func (p *analyticsProcessor) apply(ctx context.Context, in *inbound) plog.Logs {
 	var observed [aggregate.OutcomeCount]int64
 	observed[aggregate.Unmergeable] = in.unmergeableObs
 	if in.nObs > 0 {
-		p.agg.MergeBatch(in.observedBuckets(), now, func(oc aggregate.Outcome) { observed[oc]++ })
+		p.agg.MergeObserved(in.observedBuckets(), now, func(oc aggregate.Outcome) { observed[oc]++ })
 	}
 	out := p.drainLocked()
 	p.mu.Unlock()

@@ -240,6 +240,44 @@ func (a *Aggregator) MergeBatch(bs []chaosconv.Bucket, now time.Time, outcome fu
 	a.settle()
 }
 
+// MergeObserved adds a request's chaos.observed partials (buckets carrying
+// only observed traffic) into the open finest buckets of their scopes.
+// Unlike a summary, such a partial does not vouch for its whole bucket —
+// the spans of its bucket may still be arriving — so it moves the
+// watermark only to the newest bucket start of the request, and only once
+// all of them are merged: a batch holds several minutes of several scopes
+// in any order, and none of them may be made late by another.
+func (a *Aggregator) MergeObserved(bs []chaosconv.Bucket, now time.Time, outcome func(Outcome)) {
+	newest, seen := int64(0), false
+	for i := range bs {
+		b := &bs[i]
+		switch {
+		case int64(b.Width) != a.finest:
+			a.stats.Unmergeable++
+			outcome(Unmergeable)
+			continue
+		case b.StartUnixNano > now.UnixNano()+int64(a.cfg.MaxFutureSkew):
+			a.stats.Future++
+			outcome(Future)
+			continue
+		}
+		start := floor(b.StartUnixNano, a.finest)
+		if start+a.finest <= a.closedThrough {
+			a.stats.Late++
+			outcome(Late)
+			continue
+		}
+		a.finestBucket(a.scopeOf(b), start).Merge(b, &a.cfg.Limits)
+		outcome(Aggregated)
+		if !seen || start > newest {
+			newest, seen = start, true
+		}
+	}
+	if seen {
+		a.observeAnon(newest, now)
+	}
+}
+
 func (a *Aggregator) merge(b *chaosconv.Bucket, now time.Time) Outcome {
 	if int64(b.Width) != a.finest {
 		a.stats.Unmergeable++
