@@ -70,7 +70,8 @@ func FromState(s State) Checkpoint {
 				Events: p.Events, Faults: p.Faults, RateLimitViolations: p.RateLimitViolations,
 				LatencySumMs: p.LatencySumMs, LatencyCount: p.LatencyCount, LatencyMaxMs: p.LatencyMaxMs,
 				LatencyP95Ms: p.LatencyP95Ms, Probes: p.Probes, ProbeFailures: p.ProbeFailures,
-				ImpactSeverity: p.ImpactSeverity, DegradationPct: p.DegradationPct})
+				ImpactSeverity: p.ImpactSeverity, DegradationPct: p.DegradationPct,
+				ObservedRequests: p.ObservedRequests, ObservedErrors: p.ObservedErrors, ObservedP95Ms: p.ObservedP95Ms})
 		}
 		cp.Store.Series = append(cp.Store.Series, out)
 	}
@@ -144,7 +145,8 @@ func (cp *Checkpoint) ToState() (State, error) {
 				Events: p.Events, Faults: p.Faults, RateLimitViolations: p.RateLimitViolations,
 				LatencySumMs: p.LatencySumMs, LatencyCount: p.LatencyCount, LatencyMaxMs: p.LatencyMaxMs,
 				LatencyP95Ms: p.LatencyP95Ms, Probes: p.Probes, ProbeFailures: p.ProbeFailures,
-				ImpactSeverity: p.ImpactSeverity, DegradationPct: p.DegradationPct})
+				ImpactSeverity: p.ImpactSeverity, DegradationPct: p.DegradationPct,
+				ObservedRequests: p.ObservedRequests, ObservedErrors: p.ObservedErrors, ObservedP95Ms: p.ObservedP95Ms})
 		}
 		s.Store.Series = append(s.Store.Series, out)
 	}

@@ -70,6 +70,11 @@ type Point struct {
 	ProbeFailures       float64 `json:"ProbeFailures"`
 	ImpactSeverity      float64 `json:"ImpactSeverity"`
 	DegradationPct      float64 `json:"DegradationPct"`
+	// Optional (absent in checkpoints written before the chaos_spans
+	// connector existed, and when the bucket had no observed traffic).
+	ObservedRequests float64 `json:"ObservedRequests,omitempty"`
+	ObservedErrors   float64 `json:"ObservedErrors,omitempty"`
+	ObservedP95Ms    float64 `json:"ObservedP95Ms,omitempty"`
 }
 
 // ScopeRef names a scope. Kind is a number fixed by this schema (see

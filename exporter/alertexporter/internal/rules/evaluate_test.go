@@ -148,11 +148,13 @@ func TestEveryFieldReads(t *testing.T) {
 		p.LatencySumMs, p.LatencyCount, p.LatencyMaxMs, p.LatencyP95Ms = 3000, 10, 900, 700
 		p.Probes, p.ProbeFailures = 8, 2
 		p.ImpactSeverity, p.DegradationPct = 0.4, 12
+		p.ObservedRequests, p.ObservedErrors, p.ObservedP95Ms = 400, 100, 250
 	})
 	want := map[string]float64{
 		"events": 200, "faults": 50, "rate_limit_violations": 20, "fault_ratio": 0.25, "rate_limit_ratio": 0.1,
 		"latency_avg_ms": 300, "latency_max_ms": 900, "latency_p95_ms": 700, "probe_failure_ratio": 0.25,
 		"impact_severity": 0.4, "degradation_pct": 12,
+		"observed_requests": 400, "observed_error_ratio": 0.25, "observed_latency_p95_ms": 250,
 	}
 	require.Equal(t, FieldNames(), sortedNames(want))
 	for f, w := range want {
@@ -160,6 +162,22 @@ func TestEveryFieldReads(t *testing.T) {
 		require.True(t, ok, f)
 		assert.Equal(t, w, v, f) //nolint:testifylint // exact
 	}
+}
+
+// TestObservedFieldsNeedRequests: a bucket without observed traffic has
+// no value for the observed fields (they are not read as 0), and the error
+// ratio of a window is that of its summed requests.
+func TestObservedFieldsNeedRequests(t *testing.T) {
+	calm := bucket(2, func(p *Point) { p.Events = 10 })
+	a := bucket(3, func(p *Point) { p.ObservedRequests, p.ObservedErrors = 100, 10 })
+	b := bucket(4, func(p *Point) { p.ObservedRequests, p.ObservedErrors = 300, 90 })
+	_, ok := valueOf(t, "observed_error_ratio", AggAvg, []Point{calm})
+	require.False(t, ok)
+	v, ok := valueOf(t, "observed_error_ratio", AggAvg, []Point{calm, a, b})
+	require.True(t, ok)
+	require.InDelta(t, 0.25, v, 1e-12, "Σerrors / Σrequests")
+	v, _ = valueOf(t, "observed_requests", AggSum, []Point{calm, a, b})
+	require.Equal(t, 400.0, v)
 }
 
 func sortedNames(m map[string]float64) []string {

@@ -18,6 +18,9 @@ type Point struct {
 	LatencyMaxMs, LatencyP95Ms          float64
 	Probes, ProbeFailures               float64
 	ImpactSeverity, DegradationPct      float64
+	// What the scope's own server spans showed (chaos_spans): adjusted
+	// counts of requests and errors, and the requests' p95 latency.
+	ObservedRequests, ObservedErrors, ObservedP95Ms float64
 
 	// ProbeLatency is the bucket's probe latencies (nil when none), for
 	// steady_state rules: a window's p95 is that of the merged sketches.
@@ -37,6 +40,12 @@ func PointOf(b *chaosconv.Bucket, im *chaosconv.Impact) Point {
 	if b.ProbeLatency.Count > 0 {
 		// A copy: the decoder reuses the bucket.
 		p.ProbeLatency = b.ProbeLatency.Sketch.Clone()
+	}
+	if o := &b.Observed; o.Spans > 0 {
+		p.ObservedRequests, p.ObservedErrors = o.Requests, o.Errors
+		if q, ok := o.Latency.Quantile(0.95); ok {
+			p.ObservedP95Ms = q
+		}
 	}
 	if b.Latency.Count > 0 {
 		p.LatencyMaxMs = b.Latency.Max
@@ -74,6 +83,12 @@ var fields = map[string]field{
 		den: func(p *Point) float64 { return p.Events }},
 	"degradation_pct": {num: func(p *Point) float64 { return p.DegradationPct },
 		den: func(p *Point) float64 { return p.Events + p.Probes }},
+	"observed_requests": {num: func(p *Point) float64 { return p.ObservedRequests },
+		den: func(p *Point) float64 { return p.ObservedRequests }},
+	"observed_error_ratio": {num: func(p *Point) float64 { return p.ObservedErrors },
+		den: func(p *Point) float64 { return p.ObservedRequests }},
+	"observed_latency_p95_ms": {num: func(p *Point) float64 { return p.ObservedP95Ms },
+		den: func(p *Point) float64 { return p.ObservedRequests }},
 }
 
 // isRatio reports whether the field is a true ratio (num and den add up
@@ -81,7 +96,7 @@ var fields = map[string]field{
 // to know the bucket had data.
 func isRatio(name string) bool {
 	switch name {
-	case "fault_ratio", "rate_limit_ratio", "latency_avg_ms", "probe_failure_ratio":
+	case "fault_ratio", "rate_limit_ratio", "latency_avg_ms", "probe_failure_ratio", "observed_error_ratio":
 		return true
 	}
 	return false
