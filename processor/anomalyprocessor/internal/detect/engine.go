@@ -445,7 +445,14 @@ func metricIndex(name string) int {
 func (e *Engine) health(s *scopeState, p Point) {
 	comps := map[string]float64{}
 	weights := map[string]float64{"availability": 0.3, "latency": 0.2, "capacity": 0.15, "stability": 0.15, "steady_state": 0.2}
-	comps["availability"] = 100 * (1 - math.Min(1, p.Values[mErrors]))
+	// Availability is what the scope's own requests saw when its spans
+	// are there; else the share of chaos events that were faults or failed
+	// probes.
+	if math.IsNaN(p.ObservedErrorRatio) {
+		comps["availability"] = 100 * (1 - math.Min(1, p.Values[mErrors]))
+	} else {
+		comps["availability"] = 100 * (1 - math.Min(1, p.ObservedErrorRatio))
+	}
 	// The latency component is the producer's: its latency factor is the
 	// p95 injected delay over its latency budget (impact.latency_budget of
 	// chaos_analytics), so the budget is set in one place.

@@ -40,6 +40,9 @@ type Point struct {
 	// LatencyFactor is the producer's recorded chaos.impact.latency_factor
 	// (health only): NaN when the record carries none.
 	LatencyFactor float64
+	// ObservedErrorRatio is the error ratio of the scope's own requests
+	// (its server spans, from chaos_spans): NaN without any (health only).
+	ObservedErrorRatio float64
 }
 
 // PointOf extracts the metrics of a bucket:
@@ -60,7 +63,10 @@ func PointOf(b *chaosconv.Bucket) Point {
 		p.Values[mErrors] = float64(b.Faults+b.ProbeFailures) / n
 		p.Values[mSaturation] = float64(b.RateLimitViolations+b.TrafficEvents) / n
 	}
-	p.ProbeSuccessRatio, p.LatencyFactor = math.NaN(), math.NaN()
+	p.ProbeSuccessRatio, p.LatencyFactor, p.ObservedErrorRatio = math.NaN(), math.NaN(), math.NaN()
+	if b.Observed.Requests > 0 {
+		p.ObservedErrorRatio = b.Observed.ErrorRatio()
+	}
 	if probes := b.ProbeSuccesses + b.ProbeFailures; probes > 0 {
 		p.ProbeSuccessRatio = float64(b.ProbeSuccesses) / float64(probes)
 	}
@@ -70,7 +76,7 @@ func PointOf(b *chaosconv.Bucket) Point {
 // ZeroPoint is a bucket in which the scope had no event at all (the
 // analytics processor emits nothing for it): what unexpected_quiet is about.
 func ZeroPoint(at int64) Point {
-	p := Point{At: at, ProbeSuccessRatio: math.NaN(), LatencyFactor: math.NaN()}
+	p := Point{At: at, ProbeSuccessRatio: math.NaN(), LatencyFactor: math.NaN(), ObservedErrorRatio: math.NaN()}
 	p.Values[mLatency] = math.NaN()
 	return p
 }
