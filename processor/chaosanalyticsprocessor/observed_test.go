@@ -163,3 +163,42 @@ func TestObservedBatchInAnyOrder(t *testing.T) {
 	require.Equal(t, int64(4), valueFor(t, points, "outcome", "merged"))
 	require.Len(t, points, 1, "merged only: none late")
 }
+
+// TestBaselineBeforeTheStart: with chaos events in every minute (no calm
+// bucket), the baseline is the scope's minutes that ended by the newest
+// start — here a scenario transition —, and the minute holding the start
+// is measured against them.
+func TestBaselineBeforeTheStart(t *testing.T) {
+	sink := new(consumertest.LogsSink)
+	p := newTestProcessor(t, sink, nil)
+	ctx := context.Background()
+	for m := range 3 {
+		at := time.Duration(m) * time.Minute
+		require.NoError(t, p.ConsumeLogs(ctx, eventLogs("", lat(at+time.Second, 5, ""))))
+		require.NoError(t, p.ConsumeLogs(ctx, observedFailing(t0.Add(at), 50, 1, 20)))
+	}
+	transition := chaosconv.Event{TimeUnixNano: t0.Add(3*time.Minute + time.Second).UnixNano(),
+		Kind: chaosconv.KindScenarioTransition, ScenarioTo: "fault-storm", Fields: chaosconv.FieldScenarioTo}
+	require.NoError(t, p.ConsumeLogs(ctx, eventLogs("", transition, flt(3*time.Minute+2*time.Second, ""))))
+	require.NoError(t, p.ConsumeLogs(ctx, observedFailing(t0.Add(3*time.Minute), 50, 10, 100)))
+	require.NoError(t, p.ConsumeLogs(ctx, eventLogs("", lat(6*time.Minute, 1, ""))))
+
+	_, buckets := summaries(t, sink)
+	cfg := chaosconv.DefaultImpactConfig()
+	checked := 0
+	for _, b := range buckets {
+		if b.Scope != chaosconv.ScopeGlobal || b.Width != time.Minute || b.StartUnixNano > t0.Add(3*time.Minute).UnixNano() {
+			continue
+		}
+		im := b.Impact(&cfg)
+		if b.StartUnixNano < t0.Add(3*time.Minute).UnixNano() {
+			require.Equal(t, chaosconv.ImpactSourceEstimated, im.Source, "no start before them, and no calm minute")
+			continue
+		}
+		require.InDelta(t, 150, b.ObservedBaseline.Requests, 1e-9, "the three minutes before the transition")
+		require.Equal(t, chaosconv.ImpactSourceSpans, im.Source)
+		require.InDelta(t, 0.18, im.ObservedErrorIncrease, 1e-9)
+		checked++
+	}
+	require.Equal(t, 1, checked, "the minute holding the start")
+}

@@ -98,6 +98,10 @@ type Aggregator struct {
 	// unsettled: producer partials were merged since the watermark last moved.
 	unsettled     bool
 	closedThrough int64 // every finest bucket ending at or before this is closed
+	// lastStart is the newest chaos start seen (an experiment started or a
+	// scenario transition, event time): the observed baselines are taken
+	// before it.
+	lastStart int64
 	nextClose     int64 // earliest end among open buckets
 	open          int   // open buckets, all scopes and widths
 
@@ -206,6 +210,9 @@ func (a *Aggregator) Add(e *chaosconv.Event, service *Scope, now time.Time) Outc
 	}
 	if e.Endpoint != "" {
 		a.finestBucket(a.endpoint(e.Endpoint), start).AddEvent(e, lim)
+	}
+	if isStart(e) && t > a.lastStart {
+		a.lastStart = t
 	}
 	a.observeAnon(t, now)
 	return Aggregated
@@ -537,7 +544,7 @@ func (a *Aggregator) closeScope(s *Scope, through int64) {
 			b := list[n]
 			if w == 0 {
 				a.mergePartials(b)
-				s.observeBaseline(b)
+				s.observeBaseline(b, a.lastStart)
 				// Every coarser width is a roll-up of the finest one alone,
 				// so all widths agree exactly.
 				for cw := 1; cw < len(a.cfg.Widths); cw++ {
