@@ -102,8 +102,8 @@ type Aggregator struct {
 	// scenario transition, event time): the observed baselines are taken
 	// before it.
 	lastStart int64
-	nextClose     int64 // earliest end among open buckets
-	open          int   // open buckets, all scopes and widths
+	nextClose int64 // earliest end among open buckets
+	open      int   // open buckets, all scopes and widths
 
 	// partials holds, per open finest bucket, the latest partial summary
 	// of each producer; they are merged into it when it closes.
