@@ -139,23 +139,11 @@ func DecodeBucket(lr plog.LogRecord, b *Bucket) error {
 		return ErrNotBucket
 	}
 	a := lr.Attributes()
-	scopeV, ok := a.Get(AttrBucketScope)
-	if !ok {
-		return &FieldError{Key: AttrBucketScope, Err: ErrMissingField}
+	scope, key, width, err := decodeBucketIdentity(a)
+	if err != nil {
+		return err
 	}
-	scope := ParseScopeKind(scopeV.AsString())
-	if scope == ScopeUnknown {
-		return &FieldError{Key: AttrBucketScope, Err: ErrInvalidField, Msg: quote(scopeV.AsString())}
-	}
-	widthV, ok := a.Get(AttrBucketWidth)
-	if !ok || widthV.Type() != pcommon.ValueTypeInt || widthV.Int() <= 0 {
-		return &FieldError{Key: AttrBucketWidth, Err: ErrInvalidField, Msg: "want a positive int (seconds)"}
-	}
-	key := ""
-	if v, ok := a.Get(AttrBucketKey); ok {
-		key = v.AsString()
-	}
-	b.Reinit(scope, key, int64(lr.Timestamp()), time.Duration(widthV.Int())*time.Second)
+	b.Reinit(scope, key, int64(lr.Timestamp()), width)
 	if v, ok := a.Get(AttrBucketProducer); ok {
 		if v.Type() != pcommon.ValueTypeStr {
 			return &FieldError{Key: AttrBucketProducer, Err: ErrInvalidField, Msg: "want string"}
@@ -163,13 +151,34 @@ func DecodeBucket(lr plog.LogRecord, b *Bucket) error {
 		b.Producer = v.Str()
 	}
 
-	var err error
 	for k, v := range a.All() {
-		if err = decodeBucketAttr(b, k, v); err != nil {
+		if err := decodeBucketAttr(b, k, v); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// decodeBucketIdentity reads the scope, key and width that chaos.bucket
+// and chaos.observed records share.
+func decodeBucketIdentity(a pcommon.Map) (ScopeKind, string, time.Duration, error) {
+	scopeV, ok := a.Get(AttrBucketScope)
+	if !ok {
+		return 0, "", 0, &FieldError{Key: AttrBucketScope, Err: ErrMissingField}
+	}
+	scope := ParseScopeKind(scopeV.AsString())
+	if scope == ScopeUnknown {
+		return 0, "", 0, &FieldError{Key: AttrBucketScope, Err: ErrInvalidField, Msg: quote(scopeV.AsString())}
+	}
+	widthV, ok := a.Get(AttrBucketWidth)
+	if !ok || widthV.Type() != pcommon.ValueTypeInt || widthV.Int() <= 0 {
+		return 0, "", 0, &FieldError{Key: AttrBucketWidth, Err: ErrInvalidField, Msg: "want a positive int (seconds)"}
+	}
+	key := ""
+	if v, ok := a.Get(AttrBucketKey); ok {
+		key = v.AsString()
+	}
+	return scope, key, time.Duration(widthV.Int()) * time.Second, nil
 }
 
 func decodeBucketAttr(b *Bucket, k string, v pcommon.Value) error {

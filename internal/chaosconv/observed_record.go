@@ -47,23 +47,11 @@ func DecodeObserved(lr plog.LogRecord, o *Observed) error {
 		return ErrNotObserved
 	}
 	a := lr.Attributes()
-	scopeV, ok := a.Get(AttrBucketScope)
-	if !ok {
-		return &FieldError{Key: AttrBucketScope, Err: ErrMissingField}
+	scope, key, width, err := decodeBucketIdentity(a)
+	if err != nil {
+		return err
 	}
-	scope := ParseScopeKind(scopeV.AsString())
-	if scope == ScopeUnknown {
-		return &FieldError{Key: AttrBucketScope, Err: ErrInvalidField, Msg: quote(scopeV.AsString())}
-	}
-	widthV, ok := a.Get(AttrBucketWidth)
-	if !ok || widthV.Type() != pcommon.ValueTypeInt || widthV.Int() <= 0 {
-		return &FieldError{Key: AttrBucketWidth, Err: ErrInvalidField, Msg: "want a positive int (seconds)"}
-	}
-	key := ""
-	if v, ok := a.Get(AttrBucketKey); ok {
-		key = v.AsString()
-	}
-	o.Reinit(scope, key, int64(lr.Timestamp()), time.Duration(widthV.Int())*time.Second)
+	o.Reinit(scope, key, int64(lr.Timestamp()), width)
 	for k, v := range a.All() {
 		var err error
 		switch k {
