@@ -90,6 +90,12 @@ type aggregator struct {
 	lastState    thresholdState
 
 	counts counts
+
+	// newest is the newest bucket start a span has fallen in; advanced,
+	// whether the last batch moved it (its pending records are then
+	// emitted at once, see ConsumeTraces).
+	newest   int64
+	advanced bool
 }
 
 func newAggregator(cfg *Config, producer string) *aggregator {
@@ -265,6 +271,12 @@ func (a *aggregator) addSpan(sp ptrace.Span, svc *scope) bool {
 
 	adjusted := a.adjusted(sp.TraceState().AsRaw())
 	bstart := floor(start, a.width)
+	if bstart > a.newest {
+		if a.newest != 0 {
+			a.advanced = true
+		}
+		a.newest = bstart
+	}
 	if !a.bucket(a.global, bstart).AddSpan(durationMs, failed, adjusted) {
 		a.malformed(reasonInvalidDuration)
 		return false

@@ -131,6 +131,20 @@ func (c *spansConnector) ConsumeTraces(ctx context.Context, td ptrace.Traces) er
 	var out plog.Logs
 	c.mu.Lock()
 	c.agg.add(td, &out, metadata.ScopeName, c.set.BuildInfo.Version)
+	if c.agg.advanced {
+		// Spans reached a new bucket: emit the pending records now rather
+		// than at the next tick, so that the previous bucket's partial
+		// reaches the analytics processor before it closes that bucket —
+		// in a replay in simulated time, event time runs far ahead of the
+		// flush interval.
+		c.agg.advanced = false
+		if c.agg.npending > 0 {
+			if out == (plog.Logs{}) {
+				out = plog.NewLogs()
+			}
+			c.agg.flush(out, metadata.ScopeName, c.set.BuildInfo.Version)
+		}
+	}
 	cnt := c.agg.takeCounts()
 	c.mu.Unlock()
 	c.report(ctx, &cnt)
