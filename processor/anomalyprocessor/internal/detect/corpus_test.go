@@ -566,7 +566,11 @@ func (s *scenario) labels() []fileLabel {
 	var out []fileLabel
 	n := s.file.Buckets
 	for _, sc := range s.scopes() {
-		for _, typ := range perScopeTypes {
+		for _, d := range perScopeDetectors {
+			if addedLater(d.metric) {
+				continue // the corpus has no requests: their detectors never speak
+			}
+			typ := d.typ
 			touches := func(e *effect) bool {
 				if e.typ != typ || e.kind == background {
 					return false

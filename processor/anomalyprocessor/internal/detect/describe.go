@@ -15,6 +15,23 @@ func describe(a *chaosconv.Anomaly, t chaosconv.AnomalyType, s chaosconv.ScopeRe
 	if s.Key != "" {
 		where += " " + s.Key
 	}
+	switch {
+	case metric == MetricRequestErrorRatio:
+		a.Description = fmt.Sprintf("high error rate on %s: %.0f%% of its requests failed, %.0f%% expected", where, 100*a.Observed, 100*a.Expected)
+		a.Actions = []string{"check the affected service's errors and its dependencies", "abort the experiment if the error budget is at risk"}
+		return
+	case metric == MetricRequestLatencyP95:
+		a.Description = fmt.Sprintf("latency anomaly on %s: p95 of its requests %.0f ms, %.0f ms expected", where, a.Observed, a.Expected)
+		a.Actions = []string{"check timeouts and retries of the affected service's callers", "reduce or stop the injected chaos if the blast radius is exceeded"}
+		return
+	case metric == MetricRequests:
+		a.Description = fmt.Sprintf("unexpected quiet on %s: %.0f requests in a bucket, %.1f expected", where, a.Observed, a.Expected)
+		a.Actions = []string{"check that the service still receives traffic (load balancer, callers, crash)", "check that its traces still reach the collector"}
+		if a.Observed == 0 {
+			a.Severity = chaosconv.SeverityCritical
+		}
+		return
+	}
 	switch t {
 	case chaosconv.AnomalyEventSpike:
 		a.Description = fmt.Sprintf("event spike on %s: %.0f chaos events in a bucket, %.1f expected", where, a.Observed, a.Expected)

@@ -8,19 +8,43 @@ import (
 	"github.com/otelcol-chaos/otelcol-chaos/internal/chaosconv"
 )
 
-// perScopeTypes are the detectors run on each scope, in a fixed order:
-// the order of the records they emit in one bucket must not depend on Go's
-// map iteration. Their position is their index in per-scope arrays.
-var perScopeTypes = []chaosconv.AnomalyType{
-	chaosconv.AnomalyEventSpike, chaosconv.AnomalyLatency, chaosconv.AnomalyHighErrorRate,
-	chaosconv.AnomalyResourceExhaustion, chaosconv.AnomalyUnexpectedQuiet,
+// detector is one detector run on each scope: an anomaly type watching one
+// series. Its name is how the checkpoint keys its state: the type alone
+// for the chaos-event series, type@metric for the series of the scope's
+// own requests, added later.
+type detector struct {
+	typ    chaosconv.AnomalyType
+	metric int
+	name   string
 }
 
-// typeIndex is each per-scope type's position in perScopeTypes.
-var typeIndex = func() map[chaosconv.AnomalyType]int {
-	m := map[chaosconv.AnomalyType]int{}
-	for i, t := range perScopeTypes {
-		m[t] = i
+// perScopeDetectors are the detectors run on each scope, in a fixed order:
+// the order of the records they emit in one bucket must not depend on Go's
+// map iteration. Their position is their index in per-scope arrays.
+var perScopeDetectors = []detector{
+	{chaosconv.AnomalyEventSpike, mEvents, string(chaosconv.AnomalyEventSpike)},
+	{chaosconv.AnomalyLatency, mLatency, string(chaosconv.AnomalyLatency)},
+	{chaosconv.AnomalyHighErrorRate, mErrors, string(chaosconv.AnomalyHighErrorRate)},
+	{chaosconv.AnomalyResourceExhaustion, mSaturation, string(chaosconv.AnomalyResourceExhaustion)},
+	{chaosconv.AnomalyUnexpectedQuiet, mEvents, string(chaosconv.AnomalyUnexpectedQuiet)},
+	// The scope's own requests: failing, slowing down, or stopping.
+	{chaosconv.AnomalyHighErrorRate, mReqErrors, string(chaosconv.AnomalyHighErrorRate) + "@" + MetricRequestErrorRatio},
+	{chaosconv.AnomalyLatency, mReqLatency, string(chaosconv.AnomalyLatency) + "@" + MetricRequestLatencyP95},
+	{chaosconv.AnomalyUnexpectedQuiet, mRequests, string(chaosconv.AnomalyUnexpectedQuiet) + "@" + MetricRequests},
+}
+
+// detectorCount is len(perScopeDetectors), for per-scope arrays.
+const detectorCount = 8
+
+// dErrors is the detector whose verdict a cascade counts (the chaos
+// events' error rate).
+const dErrors = 2
+
+// detectorIndex is each detector's position in perScopeDetectors, by name.
+var detectorIndex = func() map[string]int {
+	m := map[string]int{}
+	for i, d := range perScopeDetectors {
+		m[d.name] = i
 	}
 	return m
 }()
@@ -47,11 +71,11 @@ type scopeState struct {
 	last   int64 // start of the last bucket observed
 	seen   bool
 	series [metricCount]*series
-	life   [5]lifecycle
+	life   [detectorCount]lifecycle
 	// runZ, runN: the z-scores' sum and count of the current run of
-	// points neither normal nor anomalous, per type (see evaluate).
-	runZ  [5]float64
-	runN  [5]int
+	// points neither normal nor anomalous, per detector (see evaluate).
+	runZ  [detectorCount]float64
+	runN  [detectorCount]int
 	since int // points since trends were last emitted
 	// held counts, per metric, the consecutive anomalous points the
 	// baseline did not learn.
@@ -253,25 +277,26 @@ func (e *Engine) observe(s *scopeState, p Point) {
 	e.stats.Points++
 	s.seen, s.last = true, p.At
 	var hold [metricCount]bool
-	for i, typ := range perScopeTypes {
+	for i, d := range perScopeDetectors {
+		typ := d.typ
 		cfg := e.cfg.Types[typ]
 		// A cascade counts the scopes whose high_error_rate detector
 		// finds their error rate anomalous: with cascades on, that
 		// detector runs even when disabled, without records.
-		silent := !cfg.Enabled && typ == chaosconv.AnomalyHighErrorRate && e.cfg.Types[chaosconv.AnomalyCascadingFailure].Enabled
+		silent := !cfg.Enabled && i == dErrors && e.cfg.Types[chaosconv.AnomalyCascadingFailure].Enabled
 		if !cfg.Enabled && !silent {
 			continue
 		}
-		o := e.evaluate(typ, &cfg, s, p)
-		metric := metricOf(typ)
+		o := e.evaluate(i, &cfg, s, p)
+		metric := Metrics[d.metric]
 		if a := s.life[i].step(&cfg, e.width, p.At, o, func(a *chaosconv.Anomaly) { describe(a, typ, s.ref, metric) }); a != nil && !silent {
 			e.out.Anomalies = append(e.out.Anomalies, *a)
 		}
 		anomalous := o.hit || (s.life[i].open != nil && !o.normal)
 		if anomalous {
-			hold[metricIndex(metric)] = true
+			hold[d.metric] = true
 		}
-		if typ == chaosconv.AnomalyHighErrorRate {
+		if i == dErrors {
 			s.affected = anomalous
 		}
 	}
@@ -297,18 +322,6 @@ func (e *Engine) observe(s *scopeState, p Point) {
 	}
 }
 
-func metricOf(t chaosconv.AnomalyType) string {
-	switch t {
-	case chaosconv.AnomalyLatency:
-		return MetricLatencyP95
-	case chaosconv.AnomalyHighErrorRate:
-		return MetricErrorRate
-	case chaosconv.AnomalyResourceExhaustion:
-		return MetricSaturation
-	}
-	return MetricEvents
-}
-
 // evaluate is each detector's test of one point against its series'
 // baseline, before the point is learnt.
 //
@@ -324,10 +337,9 @@ func metricOf(t chaosconv.AnomalyType) string {
 // points that are not normal is also a hit when its combined z-score
 // (Stouffer's: the sum over √n) reaches the threshold — as unlikely in
 // noise as one point over it.
-func (e *Engine) evaluate(typ chaosconv.AnomalyType, cfg *TypeConfig, s *scopeState, p Point) observation {
-	o, judged := e.test(typ, cfg, s, p)
+func (e *Engine) evaluate(i int, cfg *TypeConfig, s *scopeState, p Point) observation {
+	o, judged := e.test(perScopeDetectors[i], cfg, s, p)
 	o.unjudged = !judged
-	i := typeIndex[typ]
 	if judged && !o.hit && !o.normal && s.life[i].streak > 0 {
 		o.hit = true
 	}
@@ -347,12 +359,16 @@ func (e *Engine) evaluate(typ chaosconv.AnomalyType, cfg *TypeConfig, s *scopeSt
 
 // test is the detector's verdict on p alone; judged is false when p says
 // nothing either way (a ratio of too few events).
-func (e *Engine) test(typ chaosconv.AnomalyType, cfg *TypeConfig, s *scopeState, p Point) (o observation, judged bool) {
+func (e *Engine) test(d detector, cfg *TypeConfig, s *scopeState, p Point) (o observation, judged bool) {
 	clear := cfg.Threshold * e.cfg.ClearRatio
-	switch typ {
+	switch d.typ {
 	case chaosconv.AnomalyUnexpectedQuiet:
-		sr := s.series[mEvents]
-		x, mean := p.Values[mEvents], sr.mean()
+		sr := s.series[d.metric]
+		x, mean := p.Values[d.metric], sr.mean()
+		if math.IsNaN(x) {
+			// Nothing known of the requests in this bucket: no verdict.
+			return observation{normal: true, value: x}, true
+		}
 		o = observation{value: x, expected: mean, lo: e.cfg.QuietRatio * mean, hi: math.Inf(1)}
 		if !sr.warm() || mean < cfg.MinValue {
 			o.normal = true
@@ -363,7 +379,7 @@ func (e *Engine) test(typ chaosconv.AnomalyType, cfg *TypeConfig, s *scopeState,
 		o.normal = x >= 0.5*mean
 		return o, true
 	default:
-		m := metricIndex(metricOf(typ))
+		m := d.metric
 		sr := s.series[m]
 		x := p.Values[m]
 		if math.IsNaN(x) {
@@ -375,14 +391,15 @@ func (e *Engine) test(typ chaosconv.AnomalyType, cfg *TypeConfig, s *scopeState,
 			o.normal = true
 			return o, true
 		}
-		if (m == mErrors || m == mSaturation) && p.Values[mEvents] < float64(e.cfg.MinRatioEvents) {
+		if ((m == mErrors || m == mSaturation) && p.Values[mEvents] < float64(e.cfg.MinRatioEvents)) ||
+			(m == mReqErrors && p.Values[mRequests] < float64(e.cfg.MinRatioEvents)) {
 			// A ratio of a handful of events (1 fault out of 2) is no
 			// evidence either way: an open anomaly is held, a streak
 			// is not continued.
 			return o, false
 		}
 		switch mean, sd := sr.mean(), sr.scale(); {
-		case m == mEvents && mean > 0:
+		case (m == mEvents || m == mRequests) && mean > 0:
 			// Counts are tested on the square-root scale, their
 			// variance-stabilising transform (Anscombe): a count of
 			// mean 3 reaches 12 by chance far more often than the
@@ -393,7 +410,7 @@ func (e *Engine) test(typ chaosconv.AnomalyType, cfg *TypeConfig, s *scopeState,
 			sd = math.Max(sd, math.Sqrt(mean))
 			o.score = 2 * math.Sqrt(mean) * (math.Sqrt(x) - math.Sqrt(mean)) / sd
 			o.lo, o.hi = sqrtBand(mean, sd, -cfg.Threshold), sqrtBand(mean, sd, cfg.Threshold)
-		case m == mLatency && mean > 0:
+		case (m == mLatency || m == mReqLatency) && mean > 0:
 			// A p95 delay is positive and right-skewed (for lognormal
 			// delays its sampling distribution is close to lognormal: a
 			// bucket's p95 of a dozen delays doubles by chance far more
@@ -431,15 +448,6 @@ func logZ(x, mean, sd float64) float64 {
 
 // logBand is the value whose logZ is z.
 func logBand(mean, sd, z float64) float64 { return mean * math.Exp(z*sd/mean) }
-
-func metricIndex(name string) int {
-	for i, m := range Metrics {
-		if m == name {
-			return i
-		}
-	}
-	return 0
-}
 
 // health scores a scope's bucket, 0..100; see the README for the formula.
 func (e *Engine) health(s *scopeState, p Point) {

@@ -16,16 +16,25 @@ const (
 	MetricLatencyP95 = "latency_p95_ms"
 	MetricErrorRate  = "error_rate"
 	MetricSaturation = "saturation"
+	// What the scope's own requests showed (its server spans, through the
+	// chaos_spans connector): no value in a bucket without them.
+	MetricRequests          = "requests"
+	MetricRequestErrorRatio = "request_error_ratio"
+	MetricRequestLatencyP95 = "request_latency_p95_ms"
 )
 
 // Metrics lists the series in a fixed order (index = metric id).
-var Metrics = []string{MetricEvents, MetricLatencyP95, MetricErrorRate, MetricSaturation}
+var Metrics = []string{MetricEvents, MetricLatencyP95, MetricErrorRate, MetricSaturation, MetricRequests,
+	MetricRequestErrorRatio, MetricRequestLatencyP95}
 
 const (
 	mEvents = iota
 	mLatency
 	mErrors
 	mSaturation
+	mRequests
+	mReqErrors
+	mReqLatency
 	metricCount
 )
 
@@ -51,6 +60,9 @@ type Point struct {
 //	latency_p95 = p95 injected delay (NaN without latency events)
 //	error_rate  = (faults + failed probes) / events
 //	saturation  = (rate-limit violations + traffic-shaping events) / events
+//	requests, request_error_ratio, request_latency_p95_ms = the scope's
+//	    own requests (adjusted count), their error ratio and p95 latency
+//	    (NaN without observed traffic)
 func PointOf(b *chaosconv.Bucket) Point {
 	p := Point{At: b.StartUnixNano}
 	p.Values[mEvents] = float64(b.Events)
@@ -64,8 +76,13 @@ func PointOf(b *chaosconv.Bucket) Point {
 		p.Values[mSaturation] = float64(b.RateLimitViolations+b.TrafficEvents) / n
 	}
 	p.ProbeSuccessRatio, p.LatencyFactor, p.ObservedErrorRatio = math.NaN(), math.NaN(), math.NaN()
-	if b.Observed.Requests > 0 {
-		p.ObservedErrorRatio = b.Observed.ErrorRatio()
+	p.Values[mRequests], p.Values[mReqErrors], p.Values[mReqLatency] = math.NaN(), math.NaN(), math.NaN()
+	if o := &b.Observed; o.Requests > 0 {
+		p.ObservedErrorRatio = o.ErrorRatio()
+		p.Values[mRequests], p.Values[mReqErrors] = o.Requests, o.ErrorRatio()
+		if v, ok := o.Latency.Quantile(0.95); ok {
+			p.Values[mReqLatency] = v
+		}
 	}
 	if probes := b.ProbeSuccesses + b.ProbeFailures; probes > 0 {
 		p.ProbeSuccessRatio = float64(b.ProbeSuccesses) / float64(probes)
@@ -77,6 +94,9 @@ func PointOf(b *chaosconv.Bucket) Point {
 // analytics processor emits nothing for it): what unexpected_quiet is about.
 func ZeroPoint(at int64) Point {
 	p := Point{At: at, ProbeSuccessRatio: math.NaN(), LatencyFactor: math.NaN(), ObservedErrorRatio: math.NaN()}
-	p.Values[mLatency] = math.NaN()
+	// No bucket: no chaos events, and nothing known of the requests (the
+	// spans' records make a bucket of their own when there are any).
+	p.Values[mLatency], p.Values[mRequests], p.Values[mReqErrors], p.Values[mReqLatency] =
+		math.NaN(), math.NaN(), math.NaN(), math.NaN()
 	return p
 }

@@ -22,6 +22,9 @@ var scaleFloors = [metricCount]struct{ abs, rel float64 }{
 	mLatency:    {5, 0.05},
 	mErrors:     {0.02, 0},
 	mSaturation: {0.02, 0},
+	mRequests:   {1, 0.1},
+	mReqErrors:  {0.02, 0},
+	mReqLatency: {5, 0.05},
 }
 
 func newSeries(cfg *Config, m int) *series {

@@ -77,13 +77,13 @@ func (e *Engine) MarshalBinary() ([]byte, error) {
 	for _, s := range e.order {
 		sc := checkpointv2.Scope{Kind: s.ref.Kind.String(), Key: s.ref.Key, Last: s.last, Seen: s.seen, Since: s.since,
 			Affected: s.affected, Series: make([]checkpointv2.Series, 0, metricCount),
-			Detectors: make([]checkpointv2.Detector, 0, len(perScopeTypes))}
+			Detectors: make([]checkpointv2.Detector, 0, len(perScopeDetectors))}
 		for m, sr := range s.series {
 			sc.Series = append(sc.Series, checkpointv2.Series{Metric: Metrics[m], Held: s.held[m],
 				Baseline: sr.base.AppendBinary(nil), Trend: sr.trend.AppendBinary(nil), Holt: sr.holt.AppendBinary(nil)})
 		}
-		for i, typ := range perScopeTypes {
-			sc.Detectors = append(sc.Detectors, checkpointv2.Detector{Type: string(typ),
+		for i, d := range perScopeDetectors {
+			sc.Detectors = append(sc.Detectors, checkpointv2.Detector{Type: d.name,
 				RunZ: checkpointv2.Float(s.runZ[i]), RunN: s.runN[i], Lifecycle: s.life[i].snapshot()})
 		}
 		cp.Scopes = append(cp.Scopes, sc)
@@ -132,10 +132,13 @@ func (e *Engine) UnmarshalBinary(data []byte) error {
 	return nil
 }
 
-// restore puts a scope's state back. The checkpoint names exactly the
-// engine's metrics and detectors, each once, or it is refused: a series
-// or a detector the code no longer has, or one it has but the checkpoint
-// lacks, would leave the scope half restored.
+// restore puts a scope's state back. The checkpoint names the engine's
+// metrics and detectors, each once, or it is refused: a series or a
+// detector the code no longer has would leave the scope half restored. The
+// one exception is the series of the scope's own requests and their
+// detectors, added after checkpoints of this version were first written:
+// absent from a checkpoint, they start afresh (they warm up on the next
+// buckets with spans).
 func (s *scopeState) restore(sc *checkpointv2.Scope) error {
 	s.last, s.seen, s.since, s.affected = sc.Last, sc.Seen, sc.Since, sc.Affected
 	var metrics [metricCount]bool
@@ -154,23 +157,32 @@ func (s *scopeState) restore(sc *checkpointv2.Scope) error {
 			}
 		}
 	}
-	if len(sc.Series) != metricCount {
-		return fmt.Errorf("%d metrics, the engine keeps %d", len(sc.Series), metricCount)
+	for m, ok := range metrics {
+		if !ok && !addedLater(m) {
+			return fmt.Errorf("metric %s missing: %d metrics, the engine keeps %d", Metrics[m], len(sc.Series), metricCount)
+		}
 	}
-	var types [len(s.life)]bool
+	var restored [detectorCount]bool
 	for _, d := range sc.Detectors {
-		i, ok := typeIndex[chaosconv.AnomalyType(d.Type)]
-		if !ok || types[i] {
+		i, ok := detectorIndex[d.Type]
+		if !ok || restored[i] {
 			return fmt.Errorf("unknown or repeated detector %q", d.Type)
 		}
-		types[i] = true
+		restored[i] = true
 		s.runZ[i], s.runN[i] = float64(d.RunZ), d.RunN
 		if err := s.life[i].restore(d.Lifecycle); err != nil {
 			return err
 		}
 	}
-	if len(sc.Detectors) != len(perScopeTypes) {
-		return fmt.Errorf("%d detectors, the engine runs %d", len(sc.Detectors), len(perScopeTypes))
+	for i, ok := range restored {
+		if !ok && !addedLater(perScopeDetectors[i].metric) {
+			return fmt.Errorf("detector %s missing: %d detectors, the engine runs %d", perScopeDetectors[i].name,
+				len(sc.Detectors), detectorCount)
+		}
 	}
 	return nil
 }
+
+// addedLater reports whether metric m is one of the series of the scope's
+// own requests, which checkpoints written before them lack.
+func addedLater(m int) bool { return m == mRequests || m == mReqErrors || m == mReqLatency }
