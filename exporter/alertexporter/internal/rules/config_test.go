@@ -152,7 +152,7 @@ func TestCompileErrorNamesValidChoices(t *testing.T) {
 		assert.Contains(t, err.Error(), p)
 	}
 	assert.Contains(t, err.Error(), strings.Join(FieldNames(), ", "))
-	assert.Len(t, PresetNames(), 7)
+	assert.Len(t, PresetNames(), 8)
 	assert.Contains(t, PresetNames(), PresetSteadyState)
 	var joined interface{ Unwrap() []error }
 	require.ErrorAs(t, err, &joined)

@@ -33,6 +33,11 @@ var presets = map[string]preset{
 	// EndpointStress: events per minute on one endpoint.
 	"endpoint_stress": {field: "events", aggregation: AggRate, scope: "endpoint", threshold: 100, window: 5 * time.Minute,
 		severity: "warning", summary: "endpoint {{ .ScopeKey }}: {{ printf \"%.1f\" .Value }} chaos events/min over {{ .Window }} (threshold {{ .Threshold }})"},
+	// RequestErrors: the share of the service's own requests (its server
+	// spans, through chaos_spans) that failed: what the users saw, whatever
+	// the chaos injected. Not one of the seed's rules.
+	"request_errors": {field: "observed_error_ratio", aggregation: AggAvg, scope: "service", threshold: 0.05, window: 5 * time.Minute,
+		severity: "critical", summary: "{{ .ScopeLabel }}: {{ printf \"%.0f\" (mul .Value 100) }}% of its requests failed over {{ .Window }} (threshold {{ printf \"%.0f\" (mul .Threshold 100) }}%)"},
 	// HighImpact: the impact severity (0–1) of the window's buckets.
 	"impact": {field: "impact_severity", aggregation: AggMax, scope: "global", threshold: 0.7, window: 5 * time.Minute,
 		severity: "critical", summary: "{{ .ScopeLabel }}: chaos impact severity {{ printf \"%.2f\" .Value }} over {{ .Window }} (threshold {{ .Threshold }})"},

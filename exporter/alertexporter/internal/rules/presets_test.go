@@ -77,6 +77,14 @@ func TestPresets(t *testing.T) {
 			},
 		},
 		{
+			preset: "request_errors", key: svc("checkout"), other: global, severity: "critical",
+			set: func(_ int, p *Point, v float64) { p.Events, p.ObservedRequests, p.ObservedErrors = 10, 100, v },
+			levels: []level{
+				{v: 6, want: 0.06, fires: true, summary: "service checkout: 6% of its requests failed over 5m0s (threshold 5%)"},
+				{v: 5}, {v: 4},
+			},
+		},
+		{
 			preset: "impact", key: global, other: svc("checkout"), severity: "critical",
 			// One bucket peaks; the rule takes the window's max.
 			set: func(i int, p *Point, v float64) {
